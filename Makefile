@@ -1,0 +1,39 @@
+# hukou: build, test, demo and benchmarks. `make demo` and `make test` are all a fresh machine needs.
+SWIFT    ?= swift
+RELEASE  := .build/release/hukou
+DEBUG    := .build/debug/hukou
+
+.PHONY: all build deps test golden demo bench clean
+
+all: build
+
+# System packages the build needs (installed when missing; CI and fresh machines run as root).
+deps:
+	@pkg-config --exists libxml-2.0 || { \
+	  echo "make: installing libxml2-dev"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-dev pkg-config; }
+
+build: deps
+	$(SWIFT) build -c release --product hukou
+
+# Every test: unit tests, golden files per stage, end-to-end runs of the built binary.
+test: deps
+	$(SWIFT) build --product hukou
+	HUKOU_BIN=$(CURDIR)/$(DEBUG) $(SWIFT) test
+
+# Refresh the golden files from the current binary; review with `git diff Tests/golden`.
+golden: deps
+	$(SWIFT) build --product hukou
+	HUKOU_BIN=$(CURDIR)/$(DEBUG) HUKOU_GOLDEN_UPDATE=1 $(SWIFT) test --filter golden
+
+# The pipeline on the committed sample county; outputs under out/.
+demo: build
+	@mkdir -p out
+	$(RELEASE) run pipelines/passthrough.yaml -o out/passthrough.ndjson --stats
+
+# Benchmarks on generated data (bench/data/, not committed); prints the README's figures.
+bench: build
+	bash bench/run.sh
+
+clean:
+	rm -rf .build out bench/data

@@ -1,0 +1,106 @@
+// Unit tests of the NDJSON codec: RFC 8259 parsing, escapes, surrogates, numbers, invalid input.
+import HukouIO
+import Testing
+
+private func parse(_ s: String) throws -> JSONValue { try JSONParser.parse(s) }
+private func roundTrip(_ s: String) throws -> String { JSONWriter.string(try parse(s)) }
+
+@Suite("JSON codec")
+struct CodecTests {
+    @Test func scalars() throws {
+        #expect(try parse("null") == .null)
+        #expect(try parse(" true ") == .bool(true))
+        #expect(try parse("false") == .bool(false))
+        #expect(try parse("\"x\"") == .string("x"))
+    }
+
+    @Test(arguments: ["0", "-0", "1.50", "-12.5e+3", "1E9", "123456789012345678901234567890", "0.0001"])
+    func numbersKeepTheirLexeme(_ n: String) throws {
+        #expect(try parse(n) == .number(n))
+        #expect(try roundTrip(n) == n)
+    }
+
+    @Test(arguments: ["01", "1.", ".5", "+1", "1e", "--1", "0x10", "NaN", "Infinity", "1.e3"])
+    func invalidNumbers(_ n: String) {
+        #expect(throws: JSONParseError.self) { try parse(n) }
+    }
+
+    @Test func escapes() throws {
+        #expect(try parse(#""a\"b\\c\/d\b\f\n\r\t""#) == .string("a\"b\\c/d\u{8}\u{c}\n\r\t"))
+        #expect(try parse(#""\u00e9\u4E2D""#) == .string("é中"))
+        // Writing is canonical: only " \ and control characters are escaped.
+        #expect(JSONWriter.string(.string("a\"b\\c/d\u{1}\n中")) == #""a\"b\\c/d\u0001\n中""#)
+    }
+
+    @Test func surrogatePairs() throws {
+        #expect(try parse(#""\ud83d\ude00""#) == .string("😀"))
+        #expect(try parse(#""\uD840\uDC00""#) == .string("\u{20000}"))  // CJK Extension B
+        #expect(throws: JSONParseError.self) { try parse(#""\ud83d""#) }
+        #expect(throws: JSONParseError.self) { try parse(#""\ud83dx""#) }
+        #expect(throws: JSONParseError.self) { try parse(#""\ude00""#) }
+        #expect(throws: JSONParseError.self) { try parse(#""\ud83d\u0041""#) }
+    }
+
+    @Test func invalidStrings() {
+        #expect(throws: JSONParseError.self) { try parse("\"abc") }
+        #expect(throws: JSONParseError.self) { try parse("\"a\tb\"") }  // raw control character
+        #expect(throws: JSONParseError.self) { try parse(#""\x""#) }
+        #expect(throws: JSONParseError.self) { try parse(#""\u12""#) }
+    }
+
+    @Test func nestedValuesRoundTrip() throws {
+        let s = #"{"kind":"person","src":"a.csv:2","x":[1,{"y":null,"z":[true,false]},[]],"o":{}}"#
+        #expect(try roundTrip(s) == s)
+        #expect(try roundTrip(" { \"a\" : [ 1 , 2 ] } ") == #"{"a":[1,2]}"#)
+    }
+
+    @Test func keyOrderIsKept() throws {
+        let s = #"{"z":1,"a":2,"m":3}"#
+        guard case .object(let o) = try parse(s) else { Issue.record("not an object"); return }
+        #expect(o.keys == ["z", "a", "m"])
+        #expect(JSONWriter.string(o) == s)
+    }
+
+    @Test func malformedStructures() {
+        for bad in ["{", "{\"a\"}", "{\"a\":1,}", "[1,]", "{\"a\":1}x", "{a:1}", "[1 2]", ""] {
+            #expect(throws: JSONParseError.self, "\(bad)") { try parse(bad) }
+        }
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONParseError.self) { try parse(deep) }
+    }
+
+    @Test func invalidUTF8IsRejected() {
+        let cases: [[UInt8]] = [
+            [0x22, 0xFF, 0x22],              // never valid
+            [0x22, 0xC0, 0xAF, 0x22],        // overlong
+            [0x22, 0xED, 0xA0, 0x80, 0x22],  // encoded surrogate
+            [0x22, 0xE4, 0xB8, 0x22],        // truncated
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // above U+10FFFF
+        ]
+        for bytes in cases {
+            #expect(throws: JSONParseError.self, "\(bytes)") {
+                try bytes.withUnsafeBufferPointer { b in try JSONParser.parse(b) }
+            }
+        }
+        let good: [UInt8] = Array("\"王伟·𠀀\"".utf8)
+        #expect((try? good.withUnsafeBufferPointer { b in try JSONParser.parse(b) }) == .string("王伟·𠀀"))
+    }
+
+    @Test func recordLinesMustBeObjects() {
+        for bad in ["[1]", "1", "\"x\"", "null"] {
+            #expect(throws: JSONParseError.self) {
+                try Array(bad.utf8).withUnsafeBufferPointer { b in try JSONParser.parseObject(b) }
+            }
+        }
+    }
+
+    @Test func decimalFormatting() {
+        #expect(formatDecimal(1.0, digits: 4) == "1")
+        #expect(formatDecimal(-2.5, digits: 4) == "-2.5")
+        #expect(formatDecimal(0.12345, digits: 4) == "0.1235")
+        #expect(formatDecimal(-0.001, digits: 2) == "0")
+    }
+}

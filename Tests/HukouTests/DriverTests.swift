@@ -1,0 +1,88 @@
+// End-to-end tests of the drivers with the built binary: pipe vs `hukou run`, `| head`, exit
+// codes, rejects and stats, and atomic output files.
+import Foundation
+import Testing
+
+@Suite("drivers, end to end", .serialized)
+struct DriverTests {
+    @Test func everyPipelineRunsTheSameAsItsShellPipe() throws {
+        let dir = packageRoot.appendingPathComponent("pipelines")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(!files.isEmpty)
+        for f in files {
+            let shell = try sh("hukou run --shell pipelines/\(f)")
+            #expect(shell.status == 0, "\(f): \(shell.stderr)")
+            let pipe = try sh("set -o pipefail; " + shell.out)
+            let run = try sh("hukou run pipelines/\(f)")
+            #expect(pipe.status == 0 && run.status == 0, "\(f): \(pipe.stderr) \(run.stderr)")
+            #expect(!run.stdout.isEmpty, "\(f) produced nothing")
+            #expect(pipe.stdout == run.stdout, "\(f): pipe and run differ")
+        }
+    }
+
+    @Test func headEndsQuietly() throws {
+        let r = try sh("set -o pipefail; yes '{\"kind\":\"person\",\"src\":\"a:1\"}' | head -n 200000 | hukou cat | head -n 1; echo \"status ${PIPESTATUS[2]}\"")
+        #expect(r.out.hasSuffix("status 0\n"))
+        #expect(r.stderr.isEmpty, "\(r.stderr)")
+    }
+
+    @Test func missingInputExits66() throws {
+        let r = try sh("hukou cat does/not/exist.ndjson")
+        #expect(r.status == 66)
+        #expect(r.stderr == "hukou: does/not/exist.ndjson: cannot open: No such file or directory\n")
+    }
+
+    @Test func usageErrorExits64() throws {
+        let r = try sh("hukou cat --no-such-option")
+        #expect(r.status == 64)
+        let p = try sh("printf 'steps: []\\n' > /tmp/hukou-empty.yaml; hukou run /tmp/hukou-empty.yaml")
+        #expect(p.status == 64)
+        #expect(p.stderr.contains("non-empty list"))
+    }
+
+    @Test func unwritableOutputExits73() throws {
+        let r = try sh("echo '{}' | hukou cat -o /nonexistent-dir/out.ndjson")
+        #expect(r.status == 73)
+        #expect(r.stderr.hasPrefix("hukou: /nonexistent-dir/out.ndjson: cannot create"))
+    }
+
+    @Test func rejectsAreCountedOrWrittenAndStatsBalance() throws {
+        let dir = try makeTempDir()
+        let input = "{\"kind\":\"person\",\"src\":\"a:2\"}\n{\"kind\":\n\u{FF}\n{\"kind\":\"person\",\"src\":\"a:3\"}\n"
+        try Data(input.utf8).write(to: dir.appendingPathComponent("in.ndjson"))
+        let summary = try sh("hukou cat --stats in.ndjson", in: dir)
+        #expect(summary.status == 0)
+        #expect(summary.out.split(separator: "\n").count == 2)
+        #expect(summary.stderr.contains("hukou: in.ndjson:2: malformed JSON"))
+        #expect(summary.stderr.contains("hukou: in.ndjson:3: malformed JSON: invalid UTF-8"))
+        #expect(summary.stderr.contains("hukou: cat: in 4, out 2, rejected 2"))
+        let kept = try sh("hukou cat --rejects rej.ndjson in.ndjson > out.ndjson && cat rej.ndjson", in: dir)
+        #expect(kept.status == 0)
+        let lines = kept.out.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("{\"kind\":\"reject\",\"src\":\"in.ndjson:2\",\"stage\":\"cat\",\"reason\":\"malformed JSON"))
+        let strict = try sh("hukou cat --strict -o strict.ndjson in.ndjson; echo $?; test -e strict.ndjson && echo exists", in: dir)
+        #expect(strict.out == "65\n")
+    }
+
+    @Test func killedRunLeavesNoPartialFile() throws {
+        let dir = try makeTempDir()
+        // A writer that never finishes: stdin stays open until the kill.
+        let r = try sh("""
+            (yes '{"kind":"person","src":"a:1"}' | head -n 300000; sleep 30) | hukou cat -o out.ndjson &
+            pid=$!
+            sleep 1.5
+            pkill -TERM -f 'hukou cat -o out.ndjson'
+            sleep 0.5
+            ls -A
+            kill $pid 2>/dev/null; true
+            """, in: dir)
+        #expect(!r.out.contains("out.ndjson"), "left: \(r.out)")
+    }
+
+    @Test func outputFileIsCompleteAfterSuccess() throws {
+        let dir = try makeTempDir()
+        let r = try sh("yes '{\"a\":1}' | head -n 1000 | hukou cat -o o.ndjson && wc -l < o.ndjson && ls -A", in: dir)
+        #expect(r.out == "1000\no.ndjson\n")
+    }
+}
