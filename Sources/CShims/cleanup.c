@@ -35,6 +35,14 @@ static void hukou_cleanup_handler(int sig) {
 }
 
 void hukou_install_cleanup_handlers(void) {
+    /* A parent may have started us with these signals blocked (Foundation's Process does):
+       unblock them, or a killed run could neither die nor clean up. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
     signal(SIGINT, hukou_cleanup_handler);
     signal(SIGTERM, hukou_cleanup_handler);
     signal(SIGHUP, hukou_cleanup_handler);

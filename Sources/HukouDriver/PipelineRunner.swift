@@ -32,7 +32,7 @@ public final class PipelineRunner {
     }
 
     public func run() throws {
-        ignoreSIGPIPE()
+        installSignalHandling()
         precondition(!steps.isEmpty)
         // Build every stage before opening outputs: a usage error must not create files.
         var contexts: [StageContext] = []

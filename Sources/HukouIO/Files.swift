@@ -296,20 +296,11 @@ public final class AtomicFile {
         let dir = slash.map { String(path[...$0]) } ?? ""
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
         tempPath = "\(dir).\(base).tmp-\(getpid())"
-        AtomicFile.installHandlersOnce()
         let f = Glibc.open(tempPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard f >= 0 else { throw .cannotCreate(path: path, reason: errnoText()) }
         fchmod(f, mode)  // the umask must not widen nor narrow what the caller asked for
         fd = f
         slot = hukou_register_temp_path(tempPath)
-    }
-
-    nonisolated(unsafe) private static var installed = false
-    private static func installHandlersOnce() {
-        if !installed {
-            installed = true
-            hukou_install_cleanup_handlers()
-        }
     }
 
     func commit() throws(IOFailure) {
@@ -339,5 +330,9 @@ public final class AtomicFile {
 /// Whether a descriptor is a terminal (progress lines go to stderr only then).
 public func isTerminal(_ fd: Int32) -> Bool { isatty(fd) != 0 }
 
-/// Ignores SIGPIPE so that writes to a closed pipe fail with EPIPE instead of killing the process.
-public func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
+/// Ignores SIGPIPE, so that writes to a closed pipe fail with EPIPE instead of killing the
+/// process, and makes SIGINT/SIGTERM/SIGHUP remove temporary output files before ending it.
+public func installSignalHandling() {
+    signal(SIGPIPE, SIG_IGN)
+    hukou_install_cleanup_handlers()
+}

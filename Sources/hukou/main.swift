@@ -7,7 +7,7 @@ import HukouIO
 import Glibc
 #endif
 
-ignoreSIGPIPE()
+installSignalHandling()
 do {
     var command = try Hukou.parseAsRoot()
     try command.run()

@@ -48,8 +48,10 @@ struct DriverTests {
 
     @Test func rejectsAreCountedOrWrittenAndStatsBalance() throws {
         let dir = try makeTempDir()
-        let input = "{\"kind\":\"person\",\"src\":\"a:2\"}\n{\"kind\":\n\u{FF}\n{\"kind\":\"person\",\"src\":\"a:3\"}\n"
-        try Data(input.utf8).write(to: dir.appendingPathComponent("in.ndjson"))
+        var input = Data("{\"kind\":\"person\",\"src\":\"a:2\"}\n{\"kind\":\n{\"a\":\"".utf8)
+        input.append(contentsOf: [0xFF])
+        input.append(contentsOf: Data("\"}\n{\"kind\":\"person\",\"src\":\"a:3\"}\n".utf8))
+        try input.write(to: dir.appendingPathComponent("in.ndjson"))
         let summary = try sh("hukou cat --stats in.ndjson", in: dir)
         #expect(summary.status == 0)
         #expect(summary.out.split(separator: "\n").count == 2)
@@ -67,16 +69,22 @@ struct DriverTests {
 
     @Test func killedRunLeavesNoPartialFile() throws {
         let dir = try makeTempDir()
-        // A writer that never finishes: stdin stays open until the kill.
+        // The input never ends (a fifo held open), so hukou is mid-run when it is killed.
         let r = try sh("""
-            (yes '{"kind":"person","src":"a:1"}' | head -n 300000; sleep 30) | hukou cat -o out.ndjson &
+            mkfifo in.fifo
+            exec 3<>in.fifo
+            hukou cat -o out.ndjson < in.fifo > /dev/null 2>&1 &
             pid=$!
-            sleep 1.5
-            pkill -TERM -f 'hukou cat -o out.ndjson'
+            yes '{"kind":"person","src":"a:1"}' | head -n 300000 >&3
             sleep 0.5
+            kill -TERM $pid
+            wait $pid
+            echo "status $?"
+            exec 3>&-
+            rm in.fifo
             ls -A
-            kill $pid 2>/dev/null; true
             """, in: dir)
+        #expect(r.out.hasPrefix("status 143\n"), "\(r.out)")
         #expect(!r.out.contains("out.ndjson"), "left: \(r.out)")
     }
 
