@@ -6,6 +6,7 @@ import HukouDriver
 public enum StageRegistry {
     public static let stages: [any StageCommand.Type] = [
         CatCommand.self,
+        CrosscheckCommand.self,
     ]
 
     /// The stage command called `name`.

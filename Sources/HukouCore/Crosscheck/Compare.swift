@@ -1,0 +1,219 @@
+// Comparison helpers for linking other agencies' list entries to register persons: name keys
+// (folded spelling, toneless pinyin), ID-number relations (same, 15/18 twin, one-digit typo),
+// and the lenient readers of dates and sex codes that lists need when they arrive un-normalized.
+//
+// These are deliberately small and self-contained so crosscheck works on raw `ingest --as` lists
+// as well as on normalized ones; the duplicate matcher has its own weighted comparisons.
+import Foundation
+
+/// Name keys for comparing a list's spelling with the register's.
+public enum NameKey {
+    /// The name with spaces removed, every middle-dot variant dropped (lists often omit the dot in
+    /// minority names) and GB18030 private-use code points remapped. No NFKC (it changes CJK
+    /// compatibility ideographs); traditional forms are handled by `folded`.
+    public static func plain(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for sc in s.unicodeScalars {
+            switch sc.value {
+            case 0x20, 0x09, 0xA0, 0x3000: continue
+            case 0xB7, 0x2022, 0x30FB, 0x2027, 0x22C5, 0x2219, 0xFF0E, 0x2E, 0xFF65: continue
+            default:
+                if let m = Tables.puaRemap[sc.value], let r = Unicode.Scalar(m) { out.append(r) } else { out.append(sc) }
+            }
+        }
+        return String(out)
+    }
+
+    /// `plain` with traditional characters folded to simplified (ICU Hant-Hans; only called when
+    /// two plain spellings differ, so the register's million names never pay for it).
+    public static func folded(_ s: String) -> String {
+        let p = plain(s)
+        if p.unicodeScalars.allSatisfy({ $0.isASCII }) { return p.lowercased() }
+        return p.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? p
+    }
+
+    /// Toneless pinyin of each character's most common reading, lower case, no separators
+    /// (`wangwei`); ASCII letters are kept lower-cased. The index key for homophones (小明/晓明) and
+    /// traditional forms (陳/陈 share `chen`).
+    public static func pinyin(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(16)
+        for sc in plain(s).unicodeScalars {
+            if sc.isASCII {
+                if sc.properties.isAlphabetic { out += String(sc).lowercased() }
+                continue
+            }
+            if let readings = Tables.pinyin[sc.value], let first = readings.first {
+                out += first.filter { !$0.isNumber }
+            } else {
+                out.unicodeScalars.append(sc)
+            }
+        }
+        return out
+    }
+
+    /// How two names relate: the same spelling (after folding), the same sound, or different.
+    public static func relation(_ a: String, _ b: String) -> NameRelation {
+        if a.isEmpty || b.isEmpty { return .unknown }
+        let pa = plain(a), pb = plain(b)
+        if pa == pb { return .same }
+        if folded(a) == folded(b) { return .same }
+        if pinyin(a) == pinyin(b) { return .homophone }
+        return .different
+    }
+}
+
+/// How a list's name relates to a registered name.
+public enum NameRelation: String, Sendable {
+    case same, homophone, different, unknown
+    /// Whether the names agree (same spelling, traditional form or homophone).
+    public var agrees: Bool { self == .same || self == .homophone }
+}
+
+/// How a list's ID number relates to a registered one.
+public enum IDRelation: String, Sendable {
+    /// Equal, or the 15- and 18-digit forms of one number.
+    case same
+    /// One digit different, or two adjacent digits swapped: a typing error.
+    case typo
+    case different
+    /// One side has no number.
+    case missing
+}
+
+/// ID-number comparisons on text normalized with `IDNumber.normalizeText`.
+public enum IDCompare {
+    /// The key both sides are indexed by: the 18-digit form of a well-shaped number (15 digits
+    /// upgraded), else the text itself.
+    public static func key(_ text: String) -> String {
+        guard !text.isEmpty, let id = IDNumber(text) else { return text }
+        return id.eighteen
+    }
+
+    /// Whether the text is a usable number: the right shape, a real birth date, and (for 18
+    /// digits) a correct check character.
+    public static func isValid(_ text: String) -> Bool {
+        guard let id = IDNumber(text) else { return false }
+        return id.birthDateIsReal && (id.isLegacy15 || id.checksumValid)
+    }
+
+    /// How two numbers relate.
+    public static func relation(_ a: String, _ b: String) -> IDRelation {
+        if a.isEmpty || b.isEmpty { return .missing }
+        if a == b { return .same }
+        let ka = key(a), kb = key(b)
+        if ka == kb {
+            // Two 18-digit texts with the same key are equal; a 15-digit twin upgrades exactly.
+            return .same
+        }
+        // A 15-digit number against an 18-digit one whose check is wrong: compare the 17-digit bodies.
+        if let ia = IDNumber(a), let ib = IDNumber(b), ia.isLegacy15 != ib.isLegacy15 {
+            if let fa = ia.fifteen, let fb = ib.fifteen, fa == fb { return .same }
+            if let fa = ia.fifteen, let fb = ib.fifteen, nearMiss(Array(fa.utf8), Array(fb.utf8)) { return .typo }
+            return .different
+        }
+        let ua = Array(ka.utf8), ub = Array(kb.utf8)
+        return nearMiss(ua, ub) ? .typo : .different
+    }
+
+    /// One substitution or one adjacent transposition between equal-length texts.
+    static func nearMiss(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diffs: [Int] = []
+        for k in a.indices where a[k] != b[k] {
+            diffs.append(k)
+            if diffs.count > 2 { return false }
+        }
+        if diffs.count == 1 { return true }
+        if diffs.count == 2 {
+            let i = diffs[0], j = diffs[1]
+            return j == i + 1 && a[i] == b[j] && a[j] == b[i]
+        }
+        return false
+    }
+}
+
+/// Lenient readers for list fields that may not have been through `hukou normalize`.
+public enum ListValue {
+    /// A date as ISO `YYYY-MM-DD` from `1985-03-12`, `1985/3/12`, `19850312`, `1985年3月12日`,
+    /// `1985.3.12` (a time after the date is ignored); nil when it is not a real date.
+    public static func isoDate(_ raw: String) -> String? {
+        // Fast path: already ISO (every normalized record).
+        let u = raw.utf8
+        if u.count == 10 {
+            let b = Array(u)
+            if b[4] == 0x2D && b[7] == 0x2D {
+                func num(_ r: Range<Int>) -> Int? {
+                    var v = 0
+                    for k in r { guard b[k] >= 48 && b[k] <= 57 else { return nil }; v = v * 10 + Int(b[k] - 48) }
+                    return v
+                }
+                if let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) {
+                    return isRealDate(year: y, month: m, day: d) ? raw : nil
+                }
+            }
+        }
+        let s = raw.trimmingCharacters(in: .whitespaces)
+        if s.isEmpty { return nil }
+        var parts: [Int] = []
+        var cur = 0, inNum = false, digits = 0
+        var firstRunLength = 0
+        for ch in s.unicodeScalars {
+            if ch.value >= 48 && ch.value <= 57 {
+                cur = cur * 10 + Int(ch.value - 48)
+                inNum = true
+                digits += 1
+            } else {
+                if inNum {
+                    if parts.isEmpty { firstRunLength = digits }
+                    parts.append(cur)
+                }
+                cur = 0; inNum = false; digits = 0
+                if parts.count == 3 { break }
+            }
+        }
+        if inNum && parts.count < 3 {
+            if parts.isEmpty { firstRunLength = digits }
+            parts.append(cur)
+        }
+        var y = 0, m = 0, d = 0
+        if parts.count == 1 && firstRunLength == 8 {
+            y = parts[0] / 10000; m = parts[0] / 100 % 100; d = parts[0] % 100
+        } else if parts.count >= 3 && firstRunLength == 4 {
+            y = parts[0]; m = parts[1]; d = parts[2]
+        } else {
+            return nil
+        }
+        guard isRealDate(year: y, month: m, day: d) else { return nil }
+        return HukouCore.isoDate(y, m, d)
+    }
+
+    /// Sex as the GB/T 2261.1 code (`1` male, `2` female) from a code, 男/女, 男性/女性, M/F;
+    /// "" when unknown.
+    public static func sexCode(_ raw: String) -> String {
+        switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "1", "男", "男性", "m", "male": return "1"
+        case "2", "女", "女性", "f", "female": return "2"
+        default: return ""
+        }
+    }
+
+    /// Whether a birth record's policy field says the birth was outside policy
+    /// (否 / 政策外 / 计划外 / 0 / no / false).
+    public static func isOutOfPolicy(_ raw: String) -> Bool {
+        switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "否", "政策外", "计划外", "0", "n", "no", "false": return true
+        default: return false
+        }
+    }
+
+    /// Whole years between two ISO dates (age at `later` of someone born `earlier`).
+    public static func years(from earlier: String, to later: String) -> Int? {
+        let a = earlier.split(separator: "-").compactMap { Int($0) }
+        let b = later.split(separator: "-").compactMap { Int($0) }
+        guard a.count == 3, b.count == 3 else { return nil }
+        var y = b[0] - a[0]
+        if (b[1], b[2]) < (a[1], a[2]) { y -= 1 }
+        return y
+    }
+}

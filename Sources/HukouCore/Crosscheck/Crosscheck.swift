@@ -1,0 +1,530 @@
+// The cross-check of other agencies' lists against the register: index the small lists, stream
+// the register past them, keep only the register persons that hit a list key, and link each list
+// entry to at most one person at the end.
+//
+// The rule (README "Cross-check, orders and reports"): cancelling a living person is the worst
+// error, so a cancellation needs
+//   - the same ID number (or its 15/18-digit twin) and an agreeing name (same spelling after
+//     folding traditional forms and dots, or a homophone), or
+//   - when the list entry has no ID: the same name, birth date and sex as exactly one registered
+//     person, with no other person of that birth date and sex whose name sounds the same;
+// and dates that make sense (no death before birth, no enlistment of a child). Everything weaker
+// (a one-digit typo in the number, a number held by someone with another name, several
+// candidates, a name and birth date only, a name only) is a verification finding naming the
+// candidates. A list entry whose valid number differs from a registered valid number is never
+// linked to that person, however alike the names: that is the namesake (decoy) case.
+import HukouIO
+
+/// Settings of the cross-check (command-line options of `hukou crosscheck`).
+public struct CrosscheckConfig: Sendable {
+    /// Below this age at the enlistment date, an enlistment is a verification finding.
+    public var minEnlistAge = 16
+    /// A name-only entry (no ID, no birth date) with more namesakes than this is not worth a
+    /// verification finding: it is listed as unmatched with the count.
+    public var maxNamesakes = 3
+    /// Whether a one-digit typo in the number, with name and birth date agreeing, may cancel.
+    /// Off by default: a typo is also what two different people's numbers can look like.
+    public var typoCancels = false
+    public init() {}
+}
+
+/// Why a register person is a candidate for a list entry, strongest first.
+public enum LinkBasis: String, Sendable, Comparable {
+    case idAndName = "id_and_name"
+    case nameBirthSex = "name_birth_sex"
+    case idTypo = "id_one_digit_off"
+    case idOtherName = "id_held_by_other_name"
+    case nameBirth = "name_and_birth_date"
+    case nameOnly = "name_only"
+
+    var rank: Int {
+        switch self {
+        case .idAndName: 0
+        case .nameBirthSex: 1
+        case .idTypo: 2
+        case .idOtherName: 3
+        case .nameBirth: 4
+        case .nameOnly: 5
+        }
+    }
+    public static func < (a: LinkBasis, b: LinkBasis) -> Bool { a.rank < b.rank }
+}
+
+/// One list entry, with the comparison keys crosscheck derives itself (so raw and normalized
+/// lists behave the same).
+struct ListEntry {
+    let kind: String
+    let src: String
+    let order: Int
+    let record: Record
+    let name: String
+    let pinyin: String
+    let id: String
+    let idKey: String
+    let idValid: Bool
+    let birth: String?
+    let sex: String
+    /// The event date (death, enlistment, settlement) as ISO, when readable.
+    let date: String?
+    let motherKey: String
+    let fatherKey: String
+    let outOfPolicy: Bool
+
+    init(_ r: Record, kind: String, order: Int) {
+        self.kind = kind
+        self.src = r.src
+        self.order = order
+        self.record = r
+        name = r.text("name")
+        pinyin = NameKey.pinyin(name)
+        id = IDNumber.normalizeText(r.text("id_number"))
+        idKey = IDCompare.key(id)
+        idValid = IDCompare.isValid(id)
+        var b = ListValue.isoDate(r.text("birth_date"))
+        if b == nil, idValid, let parsed = IDNumber(id) { b = parsed.birthISO }
+        birth = b
+        var s = ListValue.sexCode(r.text("sex"))
+        if s.isEmpty, idValid, let parsed = IDNumber(id) { s = parsed.sexCode }
+        sex = s
+        let dateField = ["death": "death_date", "enlistment": "enlist_date", "emigration": "settle_date"][kind] ?? ""
+        date = dateField.isEmpty ? nil : ListValue.isoDate(r.text(dateField))
+        motherKey = IDCompare.key(IDNumber.normalizeText(r.text("mother_id")))
+        fatherKey = IDCompare.key(IDNumber.normalizeText(r.text("father_id")))
+        outOfPolicy = kind == "birth" && ListValue.isOutOfPolicy(r.text("in_policy"))
+    }
+
+    /// The entry's fields for evidence: everything but `kind`, `src` and derived keys.
+    var evidence: JSONValue {
+        var o = JSONObject()
+        for f in record where !["kind", "src", "keys", "labels", "registered"].contains(f.key) { o.append(f.key, f.value) }
+        return .object(o)
+    }
+}
+
+/// What crosscheck keeps of a register person that hit a list key.
+struct PersonSnap {
+    let order: Int
+    let src: String
+    let name: String
+    let id: String
+    let idValid: Bool
+    let birth: String?
+    let sex: String
+    let household: String
+    let village: String
+    let group: String
+    let station: String
+
+    init(_ r: Record, order: Int, id: String) {
+        self.order = order
+        src = r.src
+        name = r.text("name")
+        self.id = id
+        idValid = IDCompare.isValid(id)
+        var b = ListValue.isoDate(r.text("birth_date"))
+        if b == nil, idValid, let parsed = IDNumber(id) { b = parsed.birthISO }
+        birth = b
+        var s = ListValue.sexCode(r.text("sex"))
+        if s.isEmpty, idValid, let parsed = IDNumber(id) { s = parsed.sexCode }
+        sex = s
+        household = r.text("household")
+        village = r.text("village")
+        group = r.text("group")
+        station = r.text("station")
+    }
+}
+
+/// A candidate person for a list entry, with the comparison that made it one.
+struct Candidate {
+    let person: Int
+    let basis: LinkBasis
+    let names: NameRelation
+    let weight: Double
+}
+
+/// The cross-check engine: built from the lists, fed every register person, decided at the end.
+public final class CrosscheckEngine {
+    let config: CrosscheckConfig
+    var entries: [ListEntry] = []
+    var byID: [String: [Int]] = [:]
+    var byPinyin: [String: [Int]] = [:]
+    var byBirthDate: [String: [Int]] = [:]
+    var byParentID: [String: [Int]] = [:]
+    var persons: [PersonSnap] = []
+    var candidates: [[Candidate]] = []
+    /// Per birth entry: the register persons holding the mother's and the father's number.
+    var mothers: [Int: Int] = [:]
+    var fathers: [Int: Int] = [:]
+    var seen = 0
+
+    /// Indexes the lists (each record's kind must be one of death, enlistment, emigration, birth).
+    public init(lists: [Record], config: CrosscheckConfig) {
+        self.config = config
+        for r in lists {
+            let e = ListEntry(r, kind: r.kind, order: entries.count)
+            let k = entries.count
+            entries.append(e)
+            if e.kind == RecordKind.birth {
+                if let b = e.birth { byBirthDate[b, default: []].append(k) }
+                if !e.motherKey.isEmpty { byParentID[e.motherKey, default: []].append(k) }
+                if !e.fatherKey.isEmpty && e.fatherKey != e.motherKey { byParentID[e.fatherKey, default: []].append(k) }
+            } else {
+                if !e.idKey.isEmpty { byID[e.idKey, default: []].append(k) }
+                if !e.pinyin.isEmpty { byPinyin[e.pinyin, default: []].append(k) }
+            }
+        }
+        candidates = Array(repeating: [], count: entries.count)
+    }
+
+    /// Looks at one register person; keeps a snapshot only when it hits a list key.
+    public func observe(_ r: Record) {
+        let order = seen
+        seen += 1
+        let id = IDNumber.normalizeText(r.text("id_number"))
+        let idKey = IDCompare.key(id)
+        var snap: Int? = nil
+        func snapshot() -> Int {
+            if let s = snap { return s }
+            persons.append(PersonSnap(r, order: order, id: id))
+            snap = persons.count - 1
+            return snap!
+        }
+        if !idKey.isEmpty {
+            if let hits = byID[idKey] {
+                for k in hits { consider(k, snapshot()) }
+            }
+            if let hits = byParentID[idKey] {
+                let p = snapshot()
+                for k in hits {
+                    if entries[k].motherKey == idKey, mothers[k] == nil { mothers[k] = p }
+                    if entries[k].fatherKey == idKey, fathers[k] == nil { fathers[k] = p }
+                }
+            }
+        }
+        let name = r.text("name")
+        if !name.isEmpty, let hits = byPinyin[NameKey.pinyin(name)] {
+            for k in hits where !(idKey == entries[k].idKey && !idKey.isEmpty) {  // already considered by ID
+                consider(k, snapshot())
+            }
+        }
+        let birth = ListValue.isoDate(r.text("birth_date"))
+        if let b = birth, let hits = byBirthDate[b] {
+            let p = snapshot()
+            for k in hits { considerBirth(k, p) }
+        }
+    }
+
+    /// Compares a cancellation-list entry with a person and keeps the person when it is a candidate.
+    func consider(_ k: Int, _ p: Int) {
+        let e = entries[k], s = persons[p]
+        let idRel = IDCompare.relation(e.id, s.id)
+        let names = NameKey.relation(e.name, s.name)
+        let birthAgrees = e.birth != nil && e.birth == s.birth
+        let birthDiffers = e.birth != nil && s.birth != nil && e.birth != s.birth
+        let sexAgrees = !e.sex.isEmpty && e.sex == s.sex
+        let sexDiffers = !e.sex.isEmpty && !s.sex.isEmpty && e.sex != s.sex
+        var basis: LinkBasis?
+        switch idRel {
+        case .same:
+            basis = names.agrees ? .idAndName : .idOtherName
+        case .typo:
+            if names.agrees && !birthDiffers { basis = .idTypo }
+        case .different:
+            // Two valid numbers that differ belong to two people (the namesake case).
+            if !(e.idValid && s.idValid), names.agrees, birthAgrees, !sexDiffers { basis = .nameBirth }
+        case .missing:
+            if e.id.isEmpty {
+                if names == .same && birthAgrees && sexAgrees {
+                    basis = .nameBirthSex
+                } else if names.agrees && birthAgrees && !sexDiffers {
+                    basis = .nameBirth
+                } else if names == .same && e.birth == nil && !sexDiffers {
+                    basis = .nameOnly
+                }
+            } else if names.agrees && birthAgrees && !sexDiffers {
+                basis = .nameBirth
+            }
+        }
+        guard let b = basis else { return }
+        var w = 0.0
+        switch idRel {
+        case .same: w += 10
+        case .typo: w += 5
+        case .different: w -= 10
+        case .missing: break
+        }
+        switch names {
+        case .same: w += 4
+        case .homophone: w += 2
+        case .different: w -= 4
+        case .unknown: break
+        }
+        if birthAgrees { w += 3 } else if birthDiffers { w -= 3 }
+        if sexAgrees { w += 0.5 } else if sexDiffers { w -= 2 }
+        candidates[k].append(Candidate(person: p, basis: b, names: names, weight: w))
+    }
+
+    /// Compares a birth certificate with a person born on its date.
+    func considerBirth(_ k: Int, _ p: Int) {
+        let e = entries[k], s = persons[p]
+        if !e.sex.isEmpty && !s.sex.isEmpty && e.sex != s.sex { return }
+        let names = NameKey.relation(e.name, s.name)
+        if names == .different && !e.name.isEmpty { 
+            // A differently named child still counts when it lives in a parent's household
+            // (certificates often carry a milk name); decided at the end, when parents are known.
+            candidates[k].append(Candidate(person: p, basis: .nameOnly, names: names, weight: 3))
+            return
+        }
+        let w = 3.0 + (names == .same ? 4 : names == .homophone ? 2 : 0) + (e.sex.isEmpty ? 0 : 0.5)
+        candidates[k].append(Candidate(person: p, basis: names.agrees ? .nameBirthSex : .nameOnly, names: names, weight: w))
+    }
+
+    /// A verdict on one list entry.
+    enum Verdict {
+        case cancel(Candidate)
+        case verify([Candidate], reason: String)
+        case unmatched(String)
+        case birthMatched(Candidate)
+        case birthUnregistered(parent: Int?, parentRole: String)
+    }
+
+    /// Links entries to persons (one-to-one within each list kind) and returns the findings and
+    /// unmatched-entry records in a fixed order: lists in the order death, enlistment, emigration,
+    /// birth; entries in list order; a birth's two findings NOT_REGISTERED before OUT_OF_POLICY.
+    public func decide() -> (records: [Record], summary: CrosscheckSummary) {
+        var verdicts = [Verdict?](repeating: nil, count: entries.count)
+        var linked: [String: Set<Int>] = [:]  // list kind → persons already linked
+        func sorted(_ cs: [Candidate]) -> [Candidate] {
+            cs.sorted {
+                if $0.basis != $1.basis { return $0.basis < $1.basis }
+                if $0.weight != $1.weight { return $0.weight > $1.weight }
+                return persons[$0.person].order < persons[$1.person].order
+            }
+        }
+        // Pass 1: same number and agreeing name.
+        for k in entries.indices where entries[k].kind != RecordKind.birth {
+            let free = sorted(candidates[k].filter { $0.basis == .idAndName && !linked[entries[k].kind, default: []].contains($0.person) })
+            if let best = free.first {
+                linked[entries[k].kind, default: []].insert(best.person)
+                verdicts[k] = .cancel(best)
+            }
+        }
+        // Pass 2: no number on the list; name, birth date and sex agree with exactly one person.
+        for k in entries.indices where entries[k].kind != RecordKind.birth && verdicts[k] == nil {
+            let taken = linked[entries[k].kind, default: []]
+            let free = candidates[k].filter { !taken.contains($0.person) }
+            let strong = free.filter { $0.basis == .nameBirthSex }
+            let alike = free.filter { $0.basis == .nameBirth }
+            if strong.count == 1 && alike.isEmpty {
+                linked[entries[k].kind, default: []].insert(strong[0].person)
+                verdicts[k] = .cancel(strong[0])
+            }
+        }
+        // Pass 3: everything weaker is a verification naming the candidates.
+        for k in entries.indices where entries[k].kind != RecordKind.birth && verdicts[k] == nil {
+            let taken = linked[entries[k].kind, default: []]
+            let free = sorted(candidates[k].filter { !taken.contains($0.person) })
+            guard let best = free.first else {
+                verdicts[k] = .unmatched(candidates[k].isEmpty ? "no register person matches" : "its candidates are linked to other entries of the list")
+                continue
+            }
+            if best.basis == .nameOnly && free.count > config.maxNamesakes {
+                verdicts[k] = .unmatched("name only, \(free.count) namesakes in the register")
+                continue
+            }
+            let reason: String
+            switch best.basis {
+            case .idAndName: reason = "same_id_already_linked"
+            case .nameBirthSex: reason = free.filter({ $0.basis <= .nameBirth }).count > 1 ? "several_candidates" : "name_birth_sex"
+            case .idTypo: reason = "id_one_digit_off"
+            case .idOtherName: reason = "id_held_by_other_name"
+            case .nameBirth: reason = free.count > 1 ? "several_candidates" : "name_and_birth_date_only"
+            case .nameOnly: reason = "name_only"
+            }
+            if best.basis == .idTypo && config.typoCancels && free.count == 1 {
+                verdicts[k] = .cancel(best)
+                linked[entries[k].kind, default: []].insert(best.person)
+            } else {
+                verdicts[k] = .verify(free, reason: reason)
+            }
+        }
+        // Births: a certificate is fine when a registered child of that birth date and sex has an
+        // agreeing name, or lives in a parent's household.
+        var linkedBirths = Set<Int>()
+        for k in entries.indices where entries[k].kind == RecordKind.birth {
+            let parentHouseholds = [mothers[k], fathers[k]].compactMap { $0 }.map { persons[$0].household }.filter { !$0.isEmpty }
+            let ok = candidates[k].filter { c in
+                !linkedBirths.contains(c.person) && (c.names.agrees || parentHouseholds.contains(persons[c.person].household))
+            }.sorted {
+                let ha = parentHouseholds.contains(persons[$0.person].household), hb = parentHouseholds.contains(persons[$1.person].household)
+                if ha != hb { return ha }
+                if $0.weight != $1.weight { return $0.weight > $1.weight }
+                return persons[$0.person].order < persons[$1.person].order
+            }
+            if let best = ok.first {
+                linkedBirths.insert(best.person)
+                verdicts[k] = .birthMatched(best)
+            } else if let m = mothers[k] {
+                verdicts[k] = .birthUnregistered(parent: m, parentRole: "mother")
+            } else if let f = fathers[k] {
+                verdicts[k] = .birthUnregistered(parent: f, parentRole: "father")
+            } else {
+                verdicts[k] = .birthUnregistered(parent: nil, parentRole: "")
+            }
+        }
+        // Date checks: a cancellation with impossible dates becomes a verification; a
+        // verification names the conflict too.
+        for k in entries.indices {
+            switch verdicts[k]! {
+            case .cancel(let c):
+                if let why = dateConflict(entries[k], persons[c.person]) { verdicts[k] = .verify([c], reason: why) }
+            case .verify(let cs, let reason):
+                if let why = dateConflict(entries[k], persons[cs[0].person]) { verdicts[k] = .verify(cs, reason: reason + "," + why) }
+            default: break
+            }
+        }
+
+        var summary = CrosscheckSummary()
+        var out: [Record] = []
+        for kind in RecordKind.lists {
+            for k in entries.indices where entries[k].kind == kind {
+                let e = entries[k]
+                summary.count(kind, verdicts[k]!)
+                switch verdicts[k]! {
+                case .cancel(let c):
+                    out.append(finding(e, best: c, action: "cancel", reason: nil, candidates: [c]))
+                case .verify(let cs, let reason):
+                    out.append(finding(e, best: cs[0], action: "verify", reason: reason, candidates: cs))
+                case .unmatched(let reason):
+                    out.append(unmatched(e, reason: reason))
+                case .birthMatched:
+                    break
+                case .birthUnregistered(let parent, let role):
+                    if let p = parent {
+                        out.append(birthFinding(e, code: "BIRTH_NOT_REGISTERED", parent: p, role: role))
+                        if e.outOfPolicy { out.append(birthFinding(e, code: "BIRTH_OUT_OF_POLICY", parent: p, role: role)) }
+                    } else {
+                        out.append(unmatched(e, reason: "no registered child and no parent registered here"))
+                    }
+                }
+            }
+        }
+        return (out, summary)
+    }
+
+    /// A date that makes the entry impossible for this person, or nil.
+    func dateConflict(_ e: ListEntry, _ p: PersonSnap) -> String? {
+        guard let d = e.date, let b = p.birth else { return nil }
+        switch e.kind {
+        case "death": return d < b ? "death_before_birth" : nil
+        case "emigration": return d < b ? "settled_before_birth" : nil
+        case "enlistment":
+            guard let age = ListValue.years(from: b, to: d) else { return nil }
+            return age < config.minEnlistAge ? "enlisted_as_child" : nil
+        default: return nil
+        }
+    }
+
+    static let codes = ["death": "DECEASED_STILL_REGISTERED", "enlistment": "ENLISTED_STILL_REGISTERED", "emigration": "EMIGRATED_STILL_REGISTERED"]
+    static let messages: [String: (zh: String, en: String)] = [
+        "death": ("死亡未注销户口", "died, registration not cancelled"),
+        "enlistment": ("入伍未注销户口", "enlisted, registration not cancelled"),
+        "emigration": ("出境定居未注销户口", "settled abroad, registration not cancelled"),
+    ]
+    static let reasonsZh: [String: String] = [
+        "same_id_already_linked": "同号人员已与其他条目对应", "several_candidates": "有多名候选人", "name_birth_sex": "仅姓名、出生日期、性别相符",
+        "id_one_digit_off": "身份号码有一位不同", "id_held_by_other_name": "身份号码相同但姓名不同",
+        "name_and_birth_date_only": "仅姓名和出生日期相符", "name_only": "仅姓名相符",
+        "death_before_birth": "死亡日期早于出生日期", "settled_before_birth": "定居日期早于出生日期",
+        "enlisted_as_child": "入伍时未成年",
+    ]
+
+    func personFields(_ r: inout Record, _ p: PersonSnap) {
+        r.append("station", .string(p.station))
+        r.append("village", .string(p.village))
+        r.append("group", .string(p.group))
+        r.append("household", .string(p.household))
+    }
+
+    func finding(_ e: ListEntry, best: Candidate, action: String, reason: String?, candidates cs: [Candidate]) -> Record {
+        let p = persons[best.person]
+        var r = Record.make(kind: RecordKind.finding, src: p.src)
+        r.append("code", .string(Self.codes[e.kind]!))
+        r.append("severity", .string("error"))
+        r.append("refs", .strings([p.src, e.src]))
+        r.append("action", .string(action))
+        r.append("stage", .string("crosscheck"))
+        r.append("list", .string(e.kind))
+        r.append("basis", .string(best.basis.rawValue))
+        if let reason { r.append("reason", .string(reason)) }
+        r.append("weight", .double(best.weight, digits: 1))
+        if action == "verify" {
+            r.append("candidates", .array(cs.map { c in
+                var o = JSONObject()
+                o.append("src", .string(persons[c.person].src))
+                o.append("basis", .string(c.basis.rawValue))
+                o.append("weight", .double(c.weight, digits: 1))
+                return .object(o)
+            }))
+        }
+        r.append("entry", e.evidence)
+        personFields(&r, p)
+        let m = Self.messages[e.kind]!
+        if action == "cancel" {
+            r.append("message_zh", .string(m.zh))
+            r.append("message_en", .string(m.en))
+        } else {
+            let why = (reason ?? "").split(separator: ",").map { Self.reasonsZh[String($0)] ?? String($0) }.joined(separator: "；")
+            r.append("message_zh", .string("疑似\(m.zh)，需核实（\(why)）"))
+            r.append("message_en", .string("possibly \(m.en); verify (\((reason ?? "").replacingOccurrences(of: "_", with: " ")))"))
+        }
+        return r
+    }
+
+    func birthFinding(_ e: ListEntry, code: String, parent: Int, role: String) -> Record {
+        let p = persons[parent]
+        var r = Record.make(kind: RecordKind.finding, src: e.src)
+        r.append("code", .string(code))
+        r.append("severity", .string("error"))
+        r.append("refs", .strings([e.src]))
+        r.append("action", .string("register"))
+        r.append("stage", .string("crosscheck"))
+        r.append("list", .string(e.kind))
+        r.append("parent", .string(role))
+        r.append("parent_src", .string(p.src))
+        r.append("entry", e.evidence)
+        personFields(&r, p)
+        if code == "BIRTH_NOT_REGISTERED" {
+            r.append("message_zh", .string("出生未登记户口，应在\(role == "mother" ? "母亲" : "父亲")户内申报出生登记"))
+            r.append("message_en", .string("birth not registered; register it in the \(role)'s household"))
+        } else {
+            r.append("message_zh", .string("计划外出生，照常登记户口并列入计划外出生人口登记表"))
+            r.append("message_en", .string("birth outside policy: register it all the same and list it"))
+        }
+        return r
+    }
+
+    func unmatched(_ e: ListEntry, reason: String) -> Record {
+        var r = Record.make(kind: "unmatched", src: e.src)
+        r.append("list", .string(e.kind))
+        r.append("reason", .string(reason))
+        r.append("entry", e.evidence)
+        return r
+    }
+}
+
+/// Counts of the cross-check per list kind (matched, cancel, verify, birth findings, unmatched).
+public struct CrosscheckSummary: Sendable {
+    public var perList: [String: [String: Int]] = [:]
+    mutating func count(_ kind: String, _ v: CrosscheckEngine.Verdict) {
+        let key: String
+        switch v {
+        case .cancel: key = "cancel"
+        case .verify: key = "verify"
+        case .unmatched: key = "unmatched"
+        case .birthMatched: key = "registered"
+        case .birthUnregistered(let p, _): key = p == nil ? "unmatched" : "not_registered"
+        }
+        perList[kind, default: [:]][key, default: 0] += 1
+    }
+}
