@@ -7,6 +7,7 @@ public enum StageRegistry {
     public static let stages: [any StageCommand.Type] = [
         CatCommand.self,
         CrosscheckCommand.self,
+        OrdersCommand.self,
     ]
 
     /// The stage command called `name`.

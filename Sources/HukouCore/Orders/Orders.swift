@@ -1,0 +1,322 @@
+// Correction orders: the findings of every stage grouped into one order per person (or household,
+// cluster, birth certificate) and action, each with a content-derived number, its legal basis,
+// the persons with their registered values, the evidence, a due date and the text to print.
+import HukouIO
+
+/// Settings of `hukou orders`.
+public struct OrdersConfig: Sendable {
+    /// The date orders are issued (ISO); due dates count from it. A fixed default keeps runs
+    /// reproducible; pass the real date in production.
+    public var asOf = "2026-11-01"
+    /// Days an officer has to carry an order out.
+    public var dueDays = 30
+    public init() {}
+}
+
+/// A register person as the orders quote it: the values as registered (before normalize), kept
+/// packed in one string so a million of them stay small.
+public struct PersonRow: Sendable {
+    static let sep: Character = "\u{1F}"
+    /// Field order of the packed values.
+    public static let fields = ["src", "household", "name", "sex", "ethnicity", "birth_date", "id_number", "relation", "village", "group", "address", "station", "relation_code", "id_key", "name_key"]
+    let packed: String
+
+    /// Builds the row from a (normalized or raw) person record.
+    public init(_ r: Record) {
+        let reg = r["registered"]?.objectValue
+        let labels = r["labels"]?.objectValue
+        func registered(_ f: String) -> String { reg?.string(f) ?? r.text(f) }
+        func shown(_ f: String) -> String {
+            // Coded fields print as their label (男, 汉族, 户主) when normalize supplied one.
+            if let l = labels?.string(f), !l.isEmpty { return l }
+            let v = registered(f)
+            if f == "sex" { return ["1": "男", "2": "女"][v] ?? v }
+            return v
+        }
+        let id = IDNumber.normalizeText(r.text("id_number"))
+        let values = [r.src, registered("household"), registered("name"), shown("sex"), shown("ethnicity"),
+                      registered("birth_date"), registered("id_number"), shown("relation"), registered("village"),
+                      registered("group"), registered("address"), registered("station"), r.text("relation"),
+                      IDCompare.key(id), NameKey.plain(r.text("name")) + "|" + (ListValue.isoDate(r.text("birth_date")) ?? r.text("birth_date"))]
+        packed = values.joined(separator: String(Self.sep))
+    }
+
+    /// The unpacked values by field name.
+    public var values: [String: String] {
+        let parts = packed.split(separator: Self.sep, omittingEmptySubsequences: false)
+        var d: [String: String] = [:]
+        for (k, f) in Self.fields.enumerated() where k < parts.count { d[f] = String(parts[k]) }
+        return d
+    }
+}
+
+/// One order under construction.
+struct OrderDraft {
+    var action: String
+    var reason: String
+    /// Person srcs in the order they were first involved, with their role.
+    var persons: [(src: String, role: String)] = []
+    var findings: [Record] = []
+    /// Identity text the order number is derived from.
+    var identity: String
+    var location: (station: String, village: String, group: String, household: String)
+
+    mutating func involve(_ src: String, _ role: String) {
+        if !persons.contains(where: { $0.src == src }) { persons.append((src, role)) }
+    }
+}
+
+/// Builds orders from persons and findings.
+public final class OrderBuilder {
+    let config: OrdersConfig
+    var persons: [String: PersonRow] = [:]
+    var drafts: [String: OrderDraft] = [:]
+    var draftOrder: [String] = []
+
+    public init(config: OrdersConfig) { self.config = config }
+
+    /// Remembers a register person (orders quote the registered values).
+    public func addPerson(_ r: Record) { persons[r.src] = PersonRow(r) }
+
+    static let crossCodes: [String: String] = ["DECEASED_STILL_REGISTERED": "death", "ENLISTED_STILL_REGISTERED": "enlistment", "EMIGRATED_STILL_REGISTERED": "emigration"]
+    static let defaultAction: [String: String] = [
+        "DECEASED_STILL_REGISTERED": "cancel", "ENLISTED_STILL_REGISTERED": "cancel", "EMIGRATED_STILL_REGISTERED": "cancel",
+        "DUPLICATE_REGISTRATION": "cancel", "ID_SHARED_BY_DIFFERENT_PERSONS": "change_id",
+        "ID_BAD_CHECKSUM": "change_id", "ID_UNKNOWN_REGION": "change_id", "ID_15_DIGIT_NOT_UPGRADED": "change_id",
+        "ID_BIRTHDATE_MISMATCH": "correct", "ID_SEX_MISMATCH": "correct", "FIELD_INVALID": "correct",
+        "HOUSEHOLD_WITHOUT_HEAD": "correct", "HOUSEHOLD_MULTIPLE_HEADS": "correct", "RELATION_AGE_IMPOSSIBLE": "correct",
+        "ID_EXCEL_CORRUPTED": "verify", "ID_MISSING": "verify",
+        "BIRTH_NOT_REGISTERED": "register", "BIRTH_OUT_OF_POLICY": "register",
+    ]
+    /// The actions in the order an officer's list shows them.
+    public static let actions = ["cancel", "register", "correct", "change_id", "verify"]
+
+    /// Folds a finding into its order. Returns false for a finding no order takes (a warning).
+    @discardableResult
+    public func addFinding(_ f: Record) -> Bool {
+        if f.text("severity") == "warning" { return false }
+        let code = f.text("code")
+        var refs = (f["refs"]?.arrayValue ?? []).compactMap { $0.stringValue }
+        if refs.isEmpty { refs = [f.src] }
+        let action = f.string("action") ?? Self.defaultAction[code] ?? "verify"
+        var reason = ""
+        var subjectKey: String
+        var identity: String
+        var involved: [(String, String)] = []
+        func ident(_ src: String) -> String {
+            guard let v = persons[src]?.values else { return "src:" + src }
+            return (v["id_key"] ?? "").isEmpty ? "nk:" + (v["name_key"] ?? "") + "|" + (v["household"] ?? "") : "id:" + v["id_key"]!
+        }
+        switch code {
+        case "BIRTH_NOT_REGISTERED", "BIRTH_OUT_OF_POLICY":
+            let e = f["entry"]?.objectValue ?? JSONObject()
+            let cert = e.text("certificate")
+            identity = "birth:" + (cert.isEmpty ? e.text("name") + "|" + e.text("birth_date") + "|" + e.text("mother_id") + "|" + e.text("father_id") : cert)
+            subjectKey = "entry:" + refs[0]
+            if let p = f.string("parent_src") { involved.append((p, f.text("parent"))) }
+        case "DUPLICATE_REGISTRATION", "ID_SHARED_BY_DIFFERENT_PERSONS":
+            if action == "cancel" { reason = "duplicate" }
+            let members = refs.sorted()
+            subjectKey = "cluster:" + members.joined(separator: ";")
+            identity = members.map(ident).sorted().joined(separator: ";")
+            involved = members.map { ($0, "member") }
+        case "HOUSEHOLD_WITHOUT_HEAD", "HOUSEHOLD_MULTIPLE_HEADS":
+            let v = persons[refs[0]]?.values ?? [:]
+            let hh = (v["station"] ?? f.text("station")) + "|" + (v["village"] ?? f.text("village")) + "|" + (v["household"] ?? f.text("household"))
+            subjectKey = "household:" + hh
+            identity = "household:" + hh
+            involved = refs.map { ($0, "member") }
+        default:
+            // Person-level: the subject is the first ref, except for a relation contradiction,
+            // whose subject is the member (refs: head, member).
+            let subject = code == "RELATION_AGE_IMPOSSIBLE" ? refs[refs.count - 1] : refs[0]
+            if action == "cancel", let list = Self.crossCodes[code] { reason = list }
+            subjectKey = "person:" + subject
+            identity = ident(subject)
+            involved.append((subject, "subject"))
+            if code == "RELATION_AGE_IMPOSSIBLE" { for r in refs where r != subject { involved.append((r, "head")) } }
+            for c in f["candidates"]?.arrayValue ?? [] {
+                if let s = c.objectValue?.string("src"), s != subject { involved.append((s, "candidate")) }
+            }
+        }
+        let key = action + "|" + reason + "|" + subjectKey
+        if drafts[key] == nil {
+            let loc = location(of: involved.first?.0 ?? refs[0], finding: f)
+            drafts[key] = OrderDraft(action: action, reason: reason, identity: action + "|" + reason + "|" + identity, location: loc)
+            draftOrder.append(key)
+        }
+        for (s, role) in involved { drafts[key]!.involve(s, role) }
+        drafts[key]!.findings.append(f)
+        return true
+    }
+
+    func location(of src: String, finding f: Record) -> (station: String, village: String, group: String, household: String) {
+        if f.text("code").hasPrefix("BIRTH_") || persons[src] == nil {
+            return (f.text("station"), f.text("village"), f.text("group"), f.text("household"))
+        }
+        let v = persons[src]!.values
+        return (v["station"] ?? "", v["village"] ?? "", v["group"] ?? "", v["household"] ?? "")
+    }
+
+    /// The orders, numbered and sorted by station, village, group, household, action, number.
+    public func build() -> [Record] {
+        var numbered: [(number: String, draft: OrderDraft)] = draftOrder.map { k in
+            let d = drafts[k]!
+            return (OrderNumber.make(action: d.action, identity: d.identity), d)
+        }
+        numbered.sort { a, b in
+            let la = a.draft.location, lb = b.draft.location
+            if la.station != lb.station { return la.station < lb.station }
+            if la.village != lb.village { return la.village < lb.village }
+            if la.group != lb.group { return naturalLess(la.group, lb.group) }
+            if la.household != lb.household { return la.household < lb.household }
+            let ia = Self.actions.firstIndex(of: a.draft.action) ?? 9, ib = Self.actions.firstIndex(of: b.draft.action) ?? 9
+            if ia != ib { return ia < ib }
+            if a.number != b.number { return a.number < b.number }
+            return a.draft.identity < b.draft.identity
+        }
+        // Two different problems hashing to one number (never seen, but possible): later ones
+        // in sorted order get a suffix, so numbers stay unique and still content-derived.
+        var used: [String: Int] = [:]
+        for k in numbered.indices {
+            let n = numbered[k].number
+            used[n, default: 0] += 1
+            if used[n]! > 1 { numbered[k].number = n + "-" + String(used[n]!) }
+        }
+        let due = Dates.adding(days: config.dueDays, to: config.asOf) ?? config.asOf
+        return numbered.map { render($0.number, $0.draft, due: due) }
+    }
+
+    func render(_ number: String, _ d: OrderDraft, due: String) -> Record {
+        let first = d.persons.first?.src ?? d.findings[0].src
+        let src = d.findings.contains { $0.text("code").hasPrefix("BIRTH_") } ? d.findings[0].src : first
+        var r = Record.make(kind: RecordKind.order, src: src)
+        r.append("order_no", .string(number))
+        r.append("action", .string(d.action))
+        if !d.reason.isEmpty { r.append("reason", .string(d.reason)) }
+        var codes: [String] = []
+        for f in d.findings where !codes.contains(f.text("code")) { codes.append(f.text("code")) }
+        r.append("codes", .strings(codes))
+        r.append("legal_basis", .string(LegalBasis.text(action: d.action, reason: d.reason, codes: codes)))
+        r.append("station", .string(d.location.station))
+        r.append("village", .string(d.location.village))
+        r.append("group", .string(d.location.group))
+        r.append("household", .string(d.location.household))
+        r.append("issued", .string(config.asOf))
+        r.append("due_date", .string(due))
+        r.append("persons", .array(d.persons.map { p in
+            var o = JSONObject()
+            o.append("src", .string(p.src))
+            o.append("role", .string(p.role))
+            if let v = persons[p.src]?.values {
+                for f in ["household", "name", "sex", "ethnicity", "birth_date", "id_number", "relation", "village", "group", "address"] {
+                    o.append(f, .string(v[f] ?? ""))
+                }
+            }
+            return .object(o)
+        }))
+        r.append("evidence", .array(d.findings.map { f in
+            var o = JSONObject()
+            for x in f where !["kind", "station", "village", "group", "household", "message_en"].contains(x.key) { o.append(x.key, x.value) }
+            return .object(o)
+        }))
+        r.append("text_zh", .string(OrderText.render(number: number, draft: d, persons: persons, due: due)))
+        return r
+    }
+}
+
+/// Order numbers derived from content: `HK-` + an action letter + `-` + 12 hex digits of FNV-1a
+/// over the action, the reason and the identities involved (ID numbers in 18-digit form, else name,
+/// birth date and household; certificate numbers for births). Line numbers are not part of it, so
+/// next month's export of the same problem yields the same number.
+public enum OrderNumber {
+    static let letters = ["cancel": "C", "register": "R", "correct": "E", "change_id": "N", "verify": "V"]
+
+    public static func make(action: String, identity: String) -> String {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in identity.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100000001b3
+        }
+        // FNV-1a alone barely mixes its last bytes into the high bits; finish with the
+        // SplitMix64 avalanche so near-identical identities get unrelated numbers.
+        h = (h ^ (h >> 30)) &* 0xbf58476d1ce4e5b9
+        h = (h ^ (h >> 27)) &* 0x94d049bb133111eb
+        h ^= h >> 31
+        let hex = String(h >> 16, radix: 16, uppercase: true)
+        let padded = String(repeating: "0", count: max(0, 12 - hex.count)) + hex
+        return "HK-" + (letters[action] ?? "X") + "-" + padded
+    }
+}
+
+/// The articles of 《中华人民共和国户口登记条例》 each action rests on (DOMAIN.md).
+public enum LegalBasis {
+    static let law = "《中华人民共和国户口登记条例》"
+    public static func text(action: String, reason: String, codes: [String]) -> String {
+        switch (action, reason) {
+        case ("cancel", "death"): return law + "第八条（死亡注销户口）"
+        case ("cancel", "enlistment"): return law + "第十一条（应征入伍注销户口）"
+        case ("cancel", "emigration"): return law + "第十条（迁出注销户口）；出境定居注销户口的规定"
+        case ("cancel", _): return law + "第六条（公民应当在经常居住的地方登记为常住人口，一个公民只能在一个地方登记为常住人口）"
+        case ("register", _): return law + "第七条（婴儿出生后一个月以内申报出生登记）"
+        case ("correct", _): return law + "第十七条（户口登记的内容需要变更或者更正）"
+        case ("change_id", _): return law + "第十七条（变更更正）；GB 11643-1999《公民身份号码》"
+        default:
+            let then: String
+            if codes.contains("DECEASED_STILL_REGISTERED") { then = "第八条" }
+            else if codes.contains("ENLISTED_STILL_REGISTERED") { then = "第十一条" }
+            else if codes.contains("EMIGRATED_STILL_REGISTERED") { then = "第十条" }
+            else if codes.contains("DUPLICATE_REGISTRATION") { then = "第六条" }
+            else { then = "第十七条" }
+            return "核实后依" + law + then + "办理"
+        }
+    }
+}
+
+/// Small date arithmetic on ISO dates (days since 1970-01-01, proleptic Gregorian).
+public enum Dates {
+    public static func days(_ iso: String) -> Int? {
+        let p = iso.split(separator: "-").compactMap { Int($0) }
+        guard p.count == 3, isRealDate(year: p[0], month: p[1], day: p[2]) else { return nil }
+        let y = p[1] <= 2 ? p[0] - 1 : p[0]
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (p[1] + 9) % 12
+        let doy = (153 * mp + 2) / 5 + p[2] - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    public static func iso(_ z0: Int) -> String {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return isoDate(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    public static func adding(days n: Int, to iso: String) -> String? { days(iso).map { Self.iso($0 + n) } }
+}
+
+/// Orders village groups as 第2组 < 第10组: digit runs compare by value.
+public func naturalLess(_ a: String, _ b: String) -> Bool {
+    let ua = Array(a.unicodeScalars), ub = Array(b.unicodeScalars)
+    var i = 0, j = 0
+    while i < ua.count && j < ub.count {
+        let da = ua[i].properties.numericType != nil && ua[i].isASCII, db = ub[j].properties.numericType != nil && ub[j].isASCII
+        if da && db {
+            var na = 0, nb = 0
+            while i < ua.count && ua[i].isASCII && ua[i].properties.numericType != nil { na = na * 10 + Int(ua[i].value - 48); i += 1 }
+            while j < ub.count && ub[j].isASCII && ub[j].properties.numericType != nil { nb = nb * 10 + Int(ub[j].value - 48); j += 1 }
+            if na != nb { return na < nb }
+        } else {
+            if ua[i] != ub[j] { return ua[i].value < ub[j].value }
+            i += 1; j += 1
+        }
+    }
+    return ua.count - i < ub.count - j
+}
