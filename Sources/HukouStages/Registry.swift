@@ -8,6 +8,7 @@ public enum StageRegistry {
         CatCommand.self,
         CrosscheckCommand.self,
         OrdersCommand.self,
+        ReportCommand.self,
     ]
 
     /// The stage command called `name`.

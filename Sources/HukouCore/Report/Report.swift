@@ -1,0 +1,249 @@
+// The reports a station prints: the statistics table per village and problem code, one door-to-
+// door verification list per village, the out-of-policy birth register, the unmatched list
+// entries, and the orders' texts. Built in memory as named text files; the command writes them.
+import Foundation
+import HukouIO
+
+/// One report file: a name inside the output directory and its text (UTF-8; CSV files may be
+/// re-encoded to GB18030 by the writer).
+public struct ReportFile: Sendable {
+    public let name: String
+    public let text: String
+    /// Whether the file is CSV (re-encoded with `--excel`).
+    public var isCSV: Bool { name.hasSuffix(".csv") }
+}
+
+/// Settings of `hukou report`.
+public struct ReportConfig: Sendable {
+    /// Mask ID numbers (`4303211985******12`) in everything written.
+    public var mask = false
+    public init() {}
+}
+
+/// Problem codes in the order of DOMAIN.md, with the short Chinese names the table prints.
+public enum ProblemNames {
+    public static let all: [(code: String, zh: String)] = [
+        ("DUPLICATE_REGISTRATION", "重户重口"), ("ID_SHARED_BY_DIFFERENT_PERSONS", "一号多人"),
+        ("ID_BAD_CHECKSUM", "校验码错误"), ("ID_BIRTHDATE_MISMATCH", "号码与出生日期不符"),
+        ("ID_SEX_MISMATCH", "号码与性别不符"), ("ID_UNKNOWN_REGION", "地址码无效"),
+        ("ID_15_DIGIT_NOT_UPGRADED", "15位号码未升位"), ("ID_EXCEL_CORRUPTED", "号码被表格损坏"),
+        ("ID_MISSING", "无公民身份号码"), ("DECEASED_STILL_REGISTERED", "死亡未注销"),
+        ("ENLISTED_STILL_REGISTERED", "入伍未注销"), ("EMIGRATED_STILL_REGISTERED", "出境定居未注销"),
+        ("BIRTH_NOT_REGISTERED", "出生未登记"), ("BIRTH_OUT_OF_POLICY", "计划外出生"),
+        ("HOUSEHOLD_WITHOUT_HEAD", "无户主"), ("HOUSEHOLD_MULTIPLE_HEADS", "多个户主"),
+        ("RELATION_AGE_IMPOSSIBLE", "关系与年龄矛盾"), ("FIELD_INVALID", "登记项目无效"),
+    ]
+    public static func zh(_ code: String) -> String { all.first { $0.code == code }?.zh ?? code }
+    static func rank(_ code: String) -> Int { all.firstIndex { $0.code == code } ?? all.count }
+    static let actions = ["cancel": "注销", "register": "出生登记", "correct": "变更更正", "change_id": "变更号码", "verify": "核实"]
+    static let lists = ["death": "死亡名单", "enlistment": "入伍名单", "emigration": "出境定居名单", "birth": "出生医学证明"]
+}
+
+/// Collects persons, orders, warnings and unmatched entries, and renders the report files.
+public final class ReportBuilder {
+    let config: ReportConfig
+    var persons: [PersonRow] = []
+    var orders: [Record] = []
+    var warnings: [Record] = []
+    var unmatched: [Record] = []
+
+    public init(config: ReportConfig) { self.config = config }
+
+    public func addPerson(_ r: Record) { persons.append(PersonRow(r)) }
+    public func addOrder(_ r: Record) { orders.append(r) }
+    public func addWarning(_ r: Record) { warnings.append(r) }
+    public func addUnmatched(_ r: Record) { unmatched.append(r) }
+
+    func id(_ s: String) -> String { config.mask && !s.isEmpty ? maskID(s) : s }
+
+    /// Every report file, in a fixed order.
+    public func build() -> [ReportFile] {
+        var files: [ReportFile] = []
+        // Remarks per person src: problems and order numbers.
+        var remarks: [String: [String]] = [:]
+        for o in orders {
+            let no = o.text("order_no")
+            let codes = (o["codes"]?.arrayValue ?? []).compactMap { $0.stringValue }.map(ProblemNames.zh).joined(separator: "、")
+            let action = ProblemNames.actions[o.text("action")] ?? o.text("action")
+            for p in o["persons"]?.arrayValue ?? [] {
+                guard let po = p.objectValue else { continue }
+                let role = po.text("role")
+                let roleNote = ["candidate": "（候选人）", "mother": "（母亲户内落户）", "father": "（父亲户内落户）", "head": "（户主）"][role] ?? ""
+                remarks[po.text("src"), default: []].append("\(action)：\(codes)\(roleNote) \(no)")
+            }
+        }
+        for w in warnings {
+            let refs = (w["refs"]?.arrayValue ?? []).compactMap { $0.stringValue }
+            let m = w.text("message_zh").isEmpty ? ProblemNames.zh(w.text("code")) : w.text("message_zh")
+            for s in refs.isEmpty ? [w.src] : refs { remarks[s, default: []].append("提示：\(m)") }
+        }
+
+        // Unpack persons once; sort 村—组—户, then relation (head first), birth date, src.
+        struct Row { let v: [String: String]; let rel: Int }
+        var rows = persons.map { p -> Row in
+            let v = p.values
+            return Row(v: v, rel: Self.relationRank(v["relation_code"] ?? ""))
+        }
+        rows.sort { a, b in
+            let va = a.v, vb = b.v
+            if va["village"]! != vb["village"]! { return va["village"]! < vb["village"]! }
+            if va["group"]! != vb["group"]! { return naturalLess(va["group"]!, vb["group"]!) }
+            if va["household"]! != vb["household"]! { return va["household"]! < vb["household"]! }
+            if a.rel != b.rel { return a.rel < b.rel }
+            if va["birth_date"]! != vb["birth_date"]! { return va["birth_date"]! < vb["birth_date"]! }
+            return naturalLess(va["src"]!, vb["src"]!)
+        }
+
+        // Statistics: households and persons per village, findings per village and code, orders.
+        var villages: [String] = []
+        var households: [String: Set<String>] = [:]
+        var people: [String: Int] = [:]
+        for r in rows {
+            let v = r.v["village"]!
+            if people[v] == nil { villages.append(v) }
+            people[v, default: 0] += 1
+            households[v, default: []].insert(r.v["household"]!)
+        }
+        var counts: [String: [String: Int]] = [:]
+        var orderCounts: [String: Int] = [:]
+        for o in orders {
+            let v = o.text("village")
+            if people[v] == nil && !villages.contains(v) { villages.append(v) }
+            orderCounts[v, default: 0] += 1
+            for e in o["evidence"]?.arrayValue ?? [] {
+                guard let code = e.objectValue?.string("code") else { continue }
+                counts[v, default: [:]][code, default: 0] += 1
+            }
+        }
+        villages.sort()
+        var codes = Set<String>()
+        for c in counts.values { codes.formUnion(c.keys) }
+        let codeList = codes.sorted { (ProblemNames.rank($0), $0) < (ProblemNames.rank($1), $1) }
+        files.append(contentsOf: statistics(villages: villages, codes: codeList, households: households, people: people, counts: counts, orders: orderCounts))
+
+        // One verification list per village.
+        var start = 0
+        while start < rows.count {
+            let village = rows[start].v["village"]!
+            var end = start
+            var csv = CSV(header: ["序号", "村(居)委会", "村民小组", "户号", "姓名", "性别", "民族", "出生日期", "公民身份号码", "与户主关系", "住址", "备注"])
+            var n = 0
+            while end < rows.count && rows[end].v["village"]! == village {
+                let v = rows[end].v
+                n += 1
+                csv.row([String(n), village, v["group"]!, v["household"]!, v["name"]!, v["sex"]!, v["ethnicity"]!, v["birth_date"]!,
+                         id(v["id_number"]!), v["relation"]!, v["address"]!, (remarks[v["src"]!] ?? []).joined(separator: "；")])
+                end += 1
+            }
+            files.append(ReportFile(name: "verify-list-\(Self.fileSafe(village)).csv", text: csv.text))
+            start = end
+        }
+
+        // The out-of-policy birth register.
+        var oop = CSV(header: ["序号", "村(居)委会", "村民小组", "落户户号", "新生儿姓名", "性别", "出生日期", "出生医学证明编号", "母亲姓名", "母亲公民身份号码", "父亲姓名", "父亲公民身份号码", "接生机构", "整改单号"])
+        var k = 0
+        for o in orders where (o["codes"]?.arrayValue ?? []).contains(.string("BIRTH_OUT_OF_POLICY")) {
+            guard let e = (o["evidence"]?.arrayValue ?? []).compactMap({ $0.objectValue?["entry"]?.objectValue }).first else { continue }
+            k += 1
+            let sex = ListValue.sexCode(e.text("sex"))
+            oop.row([String(k), o.text("village"), o.text("group"), o.text("household"), e.text("name"), sex == "1" ? "男" : sex == "2" ? "女" : e.text("sex"),
+                     ListValue.isoDate(e.text("birth_date")) ?? e.text("birth_date"), e.text("certificate"), e.text("mother_name"), id(e.text("mother_id")),
+                     e.text("father_name"), id(e.text("father_id")), e.text("institution"), o.text("order_no")])
+        }
+        files.append(ReportFile(name: "out-of-policy-births.csv", text: oop.text))
+
+        // List entries that match nobody here (they may belong to another station).
+        var um = CSV(header: ["名单", "名单记录", "姓名", "公民身份号码", "日期", "原因"])
+        for u in unmatched {
+            let e = u["entry"]?.objectValue ?? JSONObject()
+            let date = ["death_date", "enlist_date", "settle_date", "birth_date"].lazy.map { e.text($0) }.first { !$0.isEmpty } ?? ""
+            um.row([ProblemNames.lists[u.text("list")] ?? u.text("list"), u.src, e.text("name"), id(e.text("id_number")), date, u.text("reason")])
+        }
+        files.append(ReportFile(name: "unmatched-entries.csv", text: um.text))
+
+        // The orders' texts, for printing.
+        var text = ""
+        for o in orders {
+            var t = o.text("text_zh")
+            if config.mask { t = Self.maskIDs(in: t) }
+            text += t + "\n\n"
+        }
+        files.append(ReportFile(name: "orders.txt", text: text))
+        return files
+    }
+
+    func statistics(villages: [String], codes: [String], households: [String: Set<String>], people: [String: Int], counts: [String: [String: Int]], orders: [String: Int]) -> [ReportFile] {
+        let header = ["村(居)委会", "户数", "人数"] + codes.map { ProblemNames.zh($0) } + ["问题合计", "整改通知单"]
+        var csv = CSV(header: ["村(居)委会", "户数", "人数"] + codes.map { "\(ProblemNames.zh($0))(\($0))" } + ["问题合计", "整改通知单"])
+        var md = "# 人口普查户口整顿工作情况统计表\n\n| " + header.joined(separator: " | ") + " |\n|" + header.enumerated().map { $0.offset == 0 ? "---|" : "---:|" }.joined() + "\n"
+        var totals = [Int](repeating: 0, count: codes.count + 4)
+        for v in villages {
+            var cells = [households[v]?.count ?? 0, people[v] ?? 0]
+            var sum = 0
+            for c in codes {
+                let n = counts[v]?[c] ?? 0
+                cells.append(n)
+                sum += n
+            }
+            cells.append(sum)
+            cells.append(orders[v] ?? 0)
+            for (i, n) in cells.enumerated() { totals[i] += n }
+            let name = v.isEmpty ? "（未知）" : v
+            csv.row([name] + cells.map(String.init))
+            md += "| " + ([name] + cells.map(String.init)).joined(separator: " | ") + " |\n"
+        }
+        csv.row(["合计"] + totals.map(String.init))
+        md += "| **合计** | " + totals.map { "**\($0)**" }.joined(separator: " | ") + " |\n"
+        return [ReportFile(name: "statistics.csv", text: csv.text), ReportFile(name: "statistics.md", text: md)]
+    }
+
+    /// Head of household (本人/户主) first, then the GB/T 4761 code order; unknown last.
+    static func relationRank(_ code: String) -> Int {
+        var c = code
+        if Int(c) == nil { c = Tables.relation.first { $0.name == code }?.code ?? "" }
+        guard let n = Int(c) else { return 100 }
+        return n <= 2 ? 0 : n
+    }
+
+    /// A village name usable as part of a file name (slashes and controls replaced).
+    static func fileSafe(_ s: String) -> String {
+        if s.isEmpty { return "未知" }
+        return String(s.map { $0 == "/" || $0 == "\\" || $0.asciiValue.map { $0 < 32 } == true ? "_" : $0 })
+    }
+
+    /// Masks every run of 15 or 18 ID characters (digits, a final X) inside free text.
+    public static func maskIDs(in s: String) -> String {
+        var out = ""
+        var run = ""
+        func flush() {
+            if run.count == 18 || run.count == 15 { out += maskID(run) } else { out += run }
+            run = ""
+        }
+        for ch in s {
+            if ch.isASCII && (ch.isNumber || (ch == "X" && run.count == 17)) { run.append(ch) } else {
+                flush()
+                out.append(ch)
+            }
+        }
+        flush()
+        return out
+    }
+}
+
+/// A CSV table (RFC 4180 quoting, `\n` line ends; the writer turns them into CRLF for Excel).
+struct CSV {
+    var text: String
+    init(header: [String]) {
+        text = ""
+        row(header)
+    }
+    mutating func row(_ cells: [String]) {
+        text += cells.map(Self.quote).joined(separator: ",") + "\n"
+    }
+    static func quote(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+}
