@@ -298,7 +298,7 @@ public final class CrosscheckEngine {
             cs.sorted {
                 if $0.basis != $1.basis { return $0.basis < $1.basis }
                 if $0.weight != $1.weight { return $0.weight > $1.weight }
-                return persons[$0.person].order < persons[$1.person].order
+                return Self.contentLess(persons[$0.person], persons[$1.person])
             }
         }
         // Pass 1: same number and agreeing name.
@@ -325,11 +325,11 @@ public final class CrosscheckEngine {
             let taken = linked[entries[k].kind, default: []]
             let free = sorted(candidates[k].filter { !taken.contains($0.person) })
             guard let best = free.first else {
-                verdicts[k] = .unmatched(candidates[k].isEmpty ? "no register person matches" : "its candidates are linked to other entries of the list")
+                verdicts[k] = .unmatched(candidates[k].isEmpty ? "no_match" : "candidates_linked_elsewhere")
                 continue
             }
             if best.basis == .nameOnly && free.count > config.maxNamesakes {
-                verdicts[k] = .unmatched("name only, \(free.count) namesakes in the register")
+                verdicts[k] = .unmatched("too_many_namesakes:\(free.count)")
                 continue
             }
             let reason: String
@@ -359,7 +359,7 @@ public final class CrosscheckEngine {
                 let ha = parentHouseholds.contains(persons[$0.person].household), hb = parentHouseholds.contains(persons[$1.person].household)
                 if ha != hb { return ha }
                 if $0.weight != $1.weight { return $0.weight > $1.weight }
-                return persons[$0.person].order < persons[$1.person].order
+                return Self.contentLess(persons[$0.person], persons[$1.person])
             }
             if let best = ok.first {
                 linkedBirths.insert(best.person)
@@ -404,12 +404,21 @@ public final class CrosscheckEngine {
                         out.append(birthFinding(e, code: "BIRTH_NOT_REGISTERED", parent: p, role: role))
                         if e.outOfPolicy { out.append(birthFinding(e, code: "BIRTH_OUT_OF_POLICY", parent: p, role: role)) }
                     } else {
-                        out.append(unmatched(e, reason: "no registered child and no parent registered here"))
+                        out.append(unmatched(e, reason: "no_parent_registered"))
                     }
                 }
             }
         }
         return (out, summary)
+    }
+
+    /// Tie-break between equally good candidates by content (ID number, household, name, src),
+    /// not by position in the stream, so that a reordered export links the same way.
+    static func contentLess(_ a: PersonSnap, _ b: PersonSnap) -> Bool {
+        if a.id != b.id { return a.id < b.id }
+        if a.household != b.household { return a.household < b.household }
+        if a.name != b.name { return a.name < b.name }
+        return a.src < b.src
     }
 
     /// A date that makes the entry impossible for this person, or nil.
@@ -507,7 +516,17 @@ public final class CrosscheckEngine {
     func unmatched(_ e: ListEntry, reason: String) -> Record {
         var r = Record.make(kind: "unmatched", src: e.src)
         r.append("list", .string(e.kind))
-        r.append("reason", .string(reason))
+        let parts = reason.split(separator: ":")
+        r.append("reason", .string(String(parts[0])))
+        let zh: String
+        switch parts[0] {
+        case "no_match": zh = "本辖区登记中无对应人员（可能属其他派出所）"
+        case "candidates_linked_elsewhere": zh = "候选人已与名单中其他记录对应"
+        case "too_many_namesakes": zh = "名单仅有姓名，本辖区同名\(parts.count > 1 ? parts[1] : "")人，无法确定"
+        default: zh = "无已登记的婴儿，父母均不在本辖区登记"
+        }
+        if parts.count > 1, let n = Int(parts[1]) { r.append("namesakes", .int(n)) }
+        r.append("message_zh", .string(zh))
         r.append("entry", e.evidence)
         return r
     }

@@ -133,6 +133,10 @@ public final class OrderBuilder {
             if action == "cancel", let list = Self.crossCodes[code] { reason = list }
             subjectKey = "person:" + subject
             identity = ident(subject)
+            // A verification naming several candidates is about all of them: its number must not
+            // depend on which one the stream happened to show first.
+            let cands = (f["candidates"]?.arrayValue ?? []).compactMap { $0.objectValue?.string("src") }
+            if cands.count > 1 { identity = cands.map(ident).sorted().joined(separator: ";") }
             involved.append((subject, "subject"))
             if code == "RELATION_AGE_IMPOSSIBLE" { for r in refs where r != subject { involved.append((r, "head")) } }
             for c in f["candidates"]?.arrayValue ?? [] {

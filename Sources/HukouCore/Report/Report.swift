@@ -157,7 +157,7 @@ public final class ReportBuilder {
         for u in unmatched {
             let e = u["entry"]?.objectValue ?? JSONObject()
             let date = ["death_date", "enlist_date", "settle_date", "birth_date"].lazy.map { e.text($0) }.first { !$0.isEmpty } ?? ""
-            um.row([ProblemNames.lists[u.text("list")] ?? u.text("list"), u.src, e.text("name"), id(e.text("id_number")), date, u.text("reason")])
+            um.row([ProblemNames.lists[u.text("list")] ?? u.text("list"), u.src, e.text("name"), id(e.text("id_number")), date, u.string("message_zh") ?? u.text("reason")])
         }
         files.append(ReportFile(name: "unmatched-entries.csv", text: um.text))
 

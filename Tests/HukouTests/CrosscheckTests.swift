@@ -1,0 +1,75 @@
+// Unit tests of the cross-check comparisons, the order numbers and dates, and the report helpers.
+import Testing
+import HukouCore
+import HukouIO
+
+@Suite("crosscheck, orders, report")
+struct CrosscheckTests {
+    @Test func idRelations() {
+        let a = "11010519491231002X"
+        #expect(IDCompare.relation(a, a) == .same)
+        #expect(IDCompare.relation("610104620927690", "610104196209276908") == .same)      // 15/18 twin
+        #expect(IDCompare.relation("610104196209276908", "610104620927690") == .same)
+        #expect(IDCompare.relation("110105194912310021", a) == .typo)                    // check character typed wrong
+        #expect(IDCompare.relation("11010519491213002X", a) == .typo)                    // adjacent digits swapped
+        #expect(IDCompare.relation("110105194912310048", a) == .different)               // another person's valid number
+        #expect(IDCompare.relation("", a) == .missing)
+        #expect(IDCompare.isValid(a) && !IDCompare.isValid("110105194912310021"))
+    }
+
+    @Test func nameRelations() {
+        #expect(NameKey.relation("陳建國", "陈建国") == .same)
+        #expect(NameKey.relation("买买提•艾力", "买买提·艾力") == .same)
+        #expect(NameKey.relation("买买提艾力", "买买提·艾力") == .same)
+        #expect(NameKey.relation("王 伟", "王伟") == .same)
+        #expect(NameKey.relation("张晓明", "张小明") == .homophone)
+        #expect(NameKey.relation("陈建华", "陈建国") == .different)
+        #expect(NameKey.pinyin("王伟") == "wangwei")
+    }
+
+    @Test func listDatesAndCodes() {
+        for s in ["1985-03-12", "1985/3/12", "19850312", "1985年3月12日", "1985.3.12", "1985-03-12 10:00"] {
+            #expect(ListValue.isoDate(s) == "1985-03-12", "\(s)")
+        }
+        #expect(ListValue.isoDate("1985-02-30") == nil)
+        #expect(ListValue.isoDate("") == nil)
+        #expect(ListValue.sexCode("女") == "2" && ListValue.sexCode("1") == "1" && ListValue.sexCode("?") == "")
+        #expect(ListValue.isOutOfPolicy("政策外") && !ListValue.isOutOfPolicy("是") && !ListValue.isOutOfPolicy(""))
+        #expect(ListValue.years(from: "2006-09-02", to: "2024-09-01") == 17)
+        #expect(ListValue.years(from: "2006-09-01", to: "2024-09-01") == 18)
+    }
+
+    @Test func datesAndNaturalOrder() {
+        #expect(Dates.adding(days: 30, to: "2026-11-01") == "2026-12-01")
+        #expect(Dates.adding(days: 1, to: "2024-02-28") == "2024-02-29")
+        #expect(Dates.adding(days: 366, to: "1999-12-31") == "2000-12-31")
+        #expect(Dates.days("1970-01-01") == 0)
+        #expect(naturalLess("第2组", "第10组") && !naturalLess("第10组", "第2组") && naturalLess("第1组", "第1组a"))
+    }
+
+    @Test func orderNumbersComeFromContent() {
+        let a = OrderNumber.make(action: "cancel", identity: "cancel|death|id:11010519491231002X")
+        #expect(a == OrderNumber.make(action: "cancel", identity: "cancel|death|id:11010519491231002X"))
+        #expect(a.hasPrefix("HK-C-") && a.count == 17)
+        let b = OrderNumber.make(action: "cancel", identity: "cancel|death|id:11010519491231002Y")
+        #expect(a.suffix(12).commonPrefix(with: b.suffix(12)).count < 4)
+    }
+
+    @Test func masksIDsInText() {
+        #expect(ReportBuilder.maskIDs(in: "号码11010519491231002X，户号430321000101") == "号码1101051949******2X，户号430321000101")
+        #expect(ReportBuilder.maskIDs(in: "610104620927690") == "6101046209***90")
+    }
+
+    @Test func decoyIsNeverCancelled() {
+        // The register holds 王芳 born 1960-04-04; the death list holds another 王芳 of the same
+        // birth date with another valid number: no link at all.
+        var p = Record.make(kind: "person", src: "r:2")
+        for (k, v) in [("household", "1"), ("name", "王芳"), ("sex", "2"), ("birth_date", "1960-04-04"), ("id_number", "430321196004043020"), ("village", "v"), ("group", "g"), ("station", "s")] { p.append(k, .string(v)) }
+        var d = Record.make(kind: "death", src: "d:2")
+        for (k, v) in [("name", "王芳"), ("sex", "女"), ("id_number", "43032119600404308X"), ("death_date", "2024-08-07")] { d.append(k, .string(v)) }
+        let e = CrosscheckEngine(lists: [d], config: CrosscheckConfig())
+        e.observe(p)
+        let out = e.decide().records
+        #expect(out.count == 1 && out[0].kind == "unmatched")
+    }
+}
