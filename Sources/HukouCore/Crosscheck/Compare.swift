@@ -57,9 +57,10 @@ public enum NameKey {
         if a.isEmpty || b.isEmpty { return .unknown }
         let pa = plain(a), pb = plain(b)
         if pa == pb { return .same }
-        if folded(a) == folded(b) { return .same }
-        if pinyin(a) == pinyin(b) { return .homophone }
-        return .different
+        // A traditional form reads like its simplified one, so ICU folding is only worth
+        // calling for names that sound the same.
+        guard pinyin(a) == pinyin(b) else { return .different }
+        return folded(a) == folded(b) ? .same : .homophone
     }
 }
 
@@ -86,7 +87,8 @@ public enum IDCompare {
     /// The key both sides are indexed by: the 18-digit form of a well-shaped number (15 digits
     /// upgraded), else the text itself.
     public static func key(_ text: String) -> String {
-        guard !text.isEmpty, let id = IDNumber(text) else { return text }
+        // An 18-character number is its own key; only 15 digits need the upgrade.
+        guard text.utf8.count == 15, let id = IDNumber(text) else { return text }
         return id.eighteen
     }
 

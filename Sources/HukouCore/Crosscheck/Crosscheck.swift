@@ -202,16 +202,29 @@ public final class CrosscheckEngine {
             }
         }
         let name = r.text("name")
-        if !name.isEmpty, let hits = byPinyin[NameKey.pinyin(name)] {
+        if !name.isEmpty, let hits = byPinyin[pinyin(name)] {
+            // Without the same number, every link needs the birth dates not to differ: skip the
+            // crowd of namesakes born on other days before building anything for them.
+            let birth = ListValue.isoDate(r.text("birth_date"))
             for k in hits where !(idKey == entries[k].idKey && !idKey.isEmpty) {  // already considered by ID
+                if let b = birth, let eb = entries[k].birth, b != eb { continue }
                 consider(k, snapshot())
             }
         }
-        let birth = ListValue.isoDate(r.text("birth_date"))
-        if let b = birth, let hits = byBirthDate[b] {
+        if !byBirthDate.isEmpty, let b = ListValue.isoDate(r.text("birth_date")), let hits = byBirthDate[b] {
             let p = snapshot()
             for k in hits { considerBirth(k, p) }
         }
+    }
+
+    /// The pinyin key of a register name, cached: names repeat a lot in a county (王伟, 李娜),
+    /// and the cache is bounded so memory still grows with the lists, not the register.
+    var pinyinCache: [String: String] = [:]
+    func pinyin(_ name: String) -> String {
+        if let p = pinyinCache[name] { return p }
+        let p = NameKey.pinyin(name)
+        if pinyinCache.count < 200_000 { pinyinCache[name] = p }
+        return p
     }
 
     /// Compares a cancellation-list entry with a person and keeps the person when it is a candidate.

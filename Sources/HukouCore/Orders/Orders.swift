@@ -17,11 +17,13 @@ public struct OrdersConfig: Sendable {
 /// packed in one string so a million of them stay small.
 public struct PersonRow: Sendable {
     static let sep: Character = "\u{1F}"
-    /// Field order of the packed values.
-    public static let fields = ["src", "household", "name", "sex", "ethnicity", "birth_date", "id_number", "relation", "village", "group", "address", "station", "relation_code", "id_key", "name_key"]
+    /// Field order of the packed values: registered values first, then the normalized ID,
+    /// name and birth date the order number is derived from.
+    public static let fields = ["src", "household", "name", "sex", "ethnicity", "birth_date", "id_number", "relation", "village", "group", "address", "station", "relation_code", "id_norm", "name_norm", "birth_norm"]
     let packed: String
 
-    /// Builds the row from a (normalized or raw) person record.
+    /// Builds the row from a (normalized or raw) person record. Cheap on purpose: every person
+    /// of the register passes here; keys are derived only for the few that orders cite.
     public init(_ r: Record) {
         let reg = r["registered"]?.objectValue
         let labels = r["labels"]?.objectValue
@@ -33,19 +35,27 @@ public struct PersonRow: Sendable {
             if f == "sex" { return ["1": "男", "2": "女"][v] ?? v }
             return v
         }
-        let id = IDNumber.normalizeText(r.text("id_number"))
-        let values = [r.src, registered("household"), registered("name"), shown("sex"), shown("ethnicity"),
-                      registered("birth_date"), registered("id_number"), shown("relation"), registered("village"),
-                      registered("group"), registered("address"), registered("station"), r.text("relation"),
-                      IDCompare.key(id), NameKey.plain(r.text("name")) + "|" + (ListValue.isoDate(r.text("birth_date")) ?? r.text("birth_date"))]
-        packed = values.joined(separator: String(Self.sep))
+        var s = r.src
+        s.reserveCapacity(256)
+        for v in [registered("household"), registered("name"), shown("sex"), shown("ethnicity"),
+                  registered("birth_date"), registered("id_number"), shown("relation"), registered("village"),
+                  registered("group"), registered("address"), registered("station"), r.text("relation"),
+                  r.text("id_number"), r.text("name"), r.text("birth_date")] {
+            s.append(Self.sep)
+            s += v
+        }
+        packed = s
     }
 
-    /// The unpacked values by field name.
+    /// The unpacked values by field name, with `id_key` (18-digit form) and `name_key`
+    /// (name and ISO birth date) for order numbers.
     public var values: [String: String] {
         let parts = packed.split(separator: Self.sep, omittingEmptySubsequences: false)
         var d: [String: String] = [:]
         for (k, f) in Self.fields.enumerated() where k < parts.count { d[f] = String(parts[k]) }
+        d["id_key"] = IDCompare.key(IDNumber.normalizeText(d["id_norm"] ?? ""))
+        let b = d["birth_norm"] ?? ""
+        d["name_key"] = NameKey.plain(d["name_norm"] ?? "") + "|" + (ListValue.isoDate(b) ?? b)
         return d
     }
 }

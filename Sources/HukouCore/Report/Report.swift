@@ -42,14 +42,60 @@ public enum ProblemNames {
 /// Collects persons, orders, warnings and unmatched entries, and renders the report files.
 public final class ReportBuilder {
     let config: ReportConfig
-    var persons: [PersonRow] = []
+    var rows: [VRow] = []
     var orders: [Record] = []
     var warnings: [Record] = []
     var unmatched: [Record] = []
+    var villageIndex: [String: Int32] = [:]
+    var villageNames: [String] = []
+    var groupIndex: [String: Int32] = [:]
+    var groupNames: [String] = []
+    var households: [Int32: Set<String>] = [:]
+
+    /// A person of a verification list: its sort keys and its CSV cells, rendered once.
+    struct VRow {
+        let village: Int32
+        let group: Int32
+        let rel: Int16
+        let household: String
+        let birth: String
+        let src: String
+        /// 村民小组 … 住址, CSV-quoted and comma-joined (序号 and 备注 are added when written).
+        let cells: String
+    }
 
     public init(config: ReportConfig) { self.config = config }
 
-    public func addPerson(_ r: Record) { persons.append(PersonRow(r)) }
+    /// Adds a register person to its village's list (values as registered, labels for codes).
+    public func addPerson(_ r: Record) {
+        let reg = r["registered"]?.objectValue
+        let labels = r["labels"]?.objectValue
+        func registered(_ f: String) -> String { reg?.string(f) ?? r.text(f) }
+        func shown(_ f: String) -> String {
+            if let l = labels?.string(f), !l.isEmpty { return l }
+            let v = registered(f)
+            if f == "sex" { return ["1": "男", "2": "女"][v] ?? v }
+            return v
+        }
+        let village = registered("village"), group = registered("group"), household = registered("household")
+        let v: Int32
+        if let k = villageIndex[village] { v = k } else {
+            v = Int32(villageNames.count)
+            villageIndex[village] = v
+            villageNames.append(village)
+        }
+        let g: Int32
+        if let k = groupIndex[group] { g = k } else {
+            g = Int32(groupNames.count)
+            groupIndex[group] = g
+            groupNames.append(group)
+        }
+        households[v, default: []].insert(household)
+        let birth = registered("birth_date")
+        let cells = [group, household, registered("name"), shown("sex"), shown("ethnicity"), birth,
+                     id(registered("id_number")), shown("relation"), registered("address")].map(CSV.quote).joined(separator: ",")
+        rows.append(VRow(village: v, group: g, rel: Int16(Self.relationRank(r.text("relation"))), household: household, birth: birth, src: r.src, cells: cells))
+    }
     public func addOrder(_ r: Record) { orders.append(r) }
     public func addWarning(_ r: Record) { warnings.append(r) }
     public func addUnmatched(_ r: Record) { unmatched.append(r) }
@@ -78,32 +124,27 @@ public final class ReportBuilder {
             for s in refs.isEmpty ? [w.src] : refs { remarks[s, default: []].append("提示：\(m)") }
         }
 
-        // Unpack persons once; sort 村—组—户, then relation (head first), birth date, src.
-        struct Row { let v: [String: String]; let rel: Int }
-        var rows = persons.map { p -> Row in
-            let v = p.values
-            return Row(v: v, rel: Self.relationRank(v["relation_code"] ?? ""))
-        }
-        rows.sort { a, b in
-            let va = a.v, vb = b.v
-            if va["village"]! != vb["village"]! { return va["village"]! < vb["village"]! }
-            if va["group"]! != vb["group"]! { return naturalLess(va["group"]!, vb["group"]!) }
-            if va["household"]! != vb["household"]! { return va["household"]! < vb["household"]! }
+        // Sort 村—组—户, then relation (head first), birth date, src. Villages and groups are
+        // ranked once (groups naturally: 第2组 before 第10组).
+        let villageRank = Self.ranks(villageNames, by: <)
+        let groupRank = Self.ranks(groupNames, by: naturalLess)
+        var order = Array(rows.indices)
+        order.sort { i, j in
+            let a = rows[i], b = rows[j]
+            if a.village != b.village { return villageRank[Int(a.village)] < villageRank[Int(b.village)] }
+            if a.group != b.group { return groupRank[Int(a.group)] < groupRank[Int(b.group)] }
+            if a.household != b.household { return a.household < b.household }
             if a.rel != b.rel { return a.rel < b.rel }
-            if va["birth_date"]! != vb["birth_date"]! { return va["birth_date"]! < vb["birth_date"]! }
-            return naturalLess(va["src"]!, vb["src"]!)
+            if a.birth != b.birth { return a.birth < b.birth }
+            return naturalLess(a.src, b.src)
         }
 
         // Statistics: households and persons per village, findings per village and code, orders.
-        var villages: [String] = []
-        var households: [String: Set<String>] = [:]
         var people: [String: Int] = [:]
-        for r in rows {
-            let v = r.v["village"]!
-            if people[v] == nil { villages.append(v) }
-            people[v, default: 0] += 1
-            households[v, default: []].insert(r.v["household"]!)
-        }
+        var householdCount: [String: Int] = [:]
+        for r in rows { people[villageNames[Int(r.village)], default: 0] += 1 }
+        for (v, set) in households { householdCount[villageNames[Int(v)]] = set.count }
+        var villages = villageNames
         var counts: [String: [String: Int]] = [:]
         var orderCounts: [String: Int] = [:]
         for o in orders {
@@ -119,23 +160,24 @@ public final class ReportBuilder {
         var codes = Set<String>()
         for c in counts.values { codes.formUnion(c.keys) }
         let codeList = codes.sorted { (ProblemNames.rank($0), $0) < (ProblemNames.rank($1), $1) }
-        files.append(contentsOf: statistics(villages: villages, codes: codeList, households: households, people: people, counts: counts, orders: orderCounts))
+        files.append(contentsOf: statistics(villages: villages, codes: codeList, households: householdCount, people: people, counts: counts, orders: orderCounts))
 
         // One verification list per village.
         var start = 0
-        while start < rows.count {
-            let village = rows[start].v["village"]!
+        while start < order.count {
+            let village = rows[order[start]].village
+            let name = villageNames[Int(village)]
+            var text = CSV(header: ["序号", "村(居)委会", "村民小组", "户号", "姓名", "性别", "民族", "出生日期", "公民身份号码", "与户主关系", "住址", "备注"]).text
+            let quotedVillage = CSV.quote(name)
             var end = start
-            var csv = CSV(header: ["序号", "村(居)委会", "村民小组", "户号", "姓名", "性别", "民族", "出生日期", "公民身份号码", "与户主关系", "住址", "备注"])
             var n = 0
-            while end < rows.count && rows[end].v["village"]! == village {
-                let v = rows[end].v
+            while end < order.count && rows[order[end]].village == village {
+                let r = rows[order[end]]
                 n += 1
-                csv.row([String(n), village, v["group"]!, v["household"]!, v["name"]!, v["sex"]!, v["ethnicity"]!, v["birth_date"]!,
-                         id(v["id_number"]!), v["relation"]!, v["address"]!, (remarks[v["src"]!] ?? []).joined(separator: "；")])
+                text += String(n) + "," + quotedVillage + "," + r.cells + "," + CSV.quote((remarks[r.src] ?? []).joined(separator: "；")) + "\n"
                 end += 1
             }
-            files.append(ReportFile(name: "verify-list-\(Self.fileSafe(village)).csv", text: csv.text))
+            files.append(ReportFile(name: "verify-list-\(Self.fileSafe(name)).csv", text: text))
             start = end
         }
 
@@ -172,13 +214,20 @@ public final class ReportBuilder {
         return files
     }
 
-    func statistics(villages: [String], codes: [String], households: [String: Set<String>], people: [String: Int], counts: [String: [String: Int]], orders: [String: Int]) -> [ReportFile] {
+    /// Each name's position in sorted order.
+    static func ranks(_ names: [String], by less: (String, String) -> Bool) -> [Int] {
+        var r = [Int](repeating: 0, count: names.count)
+        for (pos, k) in names.indices.sorted(by: { less(names[$0], names[$1]) }).enumerated() { r[k] = pos }
+        return r
+    }
+
+    func statistics(villages: [String], codes: [String], households: [String: Int], people: [String: Int], counts: [String: [String: Int]], orders: [String: Int]) -> [ReportFile] {
         let header = ["村(居)委会", "户数", "人数"] + codes.map { ProblemNames.zh($0) } + ["问题合计", "整改通知单"]
         var csv = CSV(header: ["村(居)委会", "户数", "人数"] + codes.map { "\(ProblemNames.zh($0))(\($0))" } + ["问题合计", "整改通知单"])
         var md = "# 人口普查户口整顿工作情况统计表\n\n| " + header.joined(separator: " | ") + " |\n|" + header.enumerated().map { $0.offset == 0 ? "---|" : "---:|" }.joined() + "\n"
         var totals = [Int](repeating: 0, count: codes.count + 4)
         for v in villages {
-            var cells = [households[v]?.count ?? 0, people[v] ?? 0]
+            var cells = [households[v] ?? 0, people[v] ?? 0]
             var sum = 0
             for c in codes {
                 let n = counts[v]?[c] ?? 0
