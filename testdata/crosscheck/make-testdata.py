@@ -45,6 +45,9 @@ shared=P(21,"430321000109","钱梅","2","1975-11-30",362,"20",village="石桥村
 person(22,"430321000109","钱梅花","2","1977-01-01",shared,"10",village="石桥村",group="第3组")
 bad=P(23,"430321000101","王二","1","1978-08-08",381,"20")
 bad=bad[:17]+("1" if bad[17]!="1" else "2"); L[-1]["id_number"]=bad
+# A registered child whose birth date was mistyped in the register: the certificate still
+# matches, because the name agrees and the child lives in the mother's household.
+P(24,"430321000105","郑小宝","1","2023-03-04",291,"20",village="石桥村",group="第1组")
 with open("register.ndjson","w") as f:
     for r in L: f.write(json.dumps(r,ensure_ascii=False,separators=(",",":"))+"\n")
 
@@ -81,6 +84,9 @@ lst("deaths.ndjson","death",[
  {"name":"王芳","sex":"女","id_number":idn("1960-06-06",304),"death_date":"2024-08-06","certificate":"HZ2024-007","cause":"","address":"","age":""},
  {"name":"王芳","sex":"女","id_number":idn("1960-04-04",308),"death_date":"2024-08-07","certificate":"HZ2024-008","cause":"","address":"","age":""},
  {"name":"欧阳修","sex":"男","id_number":idn("1930-01-01",111,"430302"),"death_date":"2024-09-01","certificate":"HZ2024-009","cause":"","address":"","age":""},
+ {"name":"何军","sex":"男","id_number":"","death_date":"2024-10-01","certificate":"HZ2024-010","cause":"","address":"湘潭县花石镇石桥村第2组","age":"39"},
+ {"name":"王芳","sex":"女","id_number":"","death_date":"2024-10-02","certificate":"HZ2024-011","cause":"","address":"湘潭县","age":"70"},
+ {"name":"马超","sex":"男","id_number":"","death_date":"2024-10-03","certificate":"HZ2024-012","cause":"","address":"株洲市荷塘区某街道","age":"36"},
 ])
 lst("enlistments.ndjson","enlistment",[
  {"name":"孙浩","id_number":sun,"enlist_date":"2024-09-01","place":"湘潭县","sex":"","birth_date":""},
@@ -95,5 +101,21 @@ lst("births.ndjson","birth",[
  {"name":"王小宝","sex":"男","birth_date":"2024-01-10","certificate":"R430001","mother_name":"张秀英","mother_id":zhang,"father_name":"王伟","father_id":wangwei,"in_policy":"是","birthplace":"","institution":"湘潭县妇幼保健院"},
  {"name":"郑一诺","sex":"女","birth_date":"2024-05-05","certificate":"R430002","mother_name":"黄丽","mother_id":huangwife,"father_name":"郑小明","father_id":zheng,"in_policy":"是","birthplace":"","institution":"湘潭县妇幼保健院"},
  {"name":"何乐","sex":"男","birth_date":"2024-06-06","certificate":"R430003","mother_name":"何婷","mother_id":"","father_name":"何军","father_id":dad,"in_policy":"政策外","birthplace":"","institution":"湘潭县妇幼保健院"},
+ {"name":"郑小宝","sex":"男","birth_date":"2023年3月5日","certificate":"Q430005","mother_name":"黄丽","mother_id":huangwife,"father_name":"郑小明","father_id":zheng,"in_policy":"是","birthplace":"","institution":""},
  {"name":"路人甲","sex":"男","birth_date":"2024-07-07","certificate":"R430004","mother_name":"某某","mother_id":idn("1995-01-01",402,"430302"),"father_name":"","father_id":"","in_policy":"是","birthplace":"","institution":""},
 ])
+
+# The same register as exported before normalize: labels as values, slashed dates, lower-case x
+# and spaces in numbers (crosscheck must give the same findings for it).
+out=[]
+for l in open("register.ndjson"):
+    r=json.loads(l)
+    lab=r.pop("labels"); r.pop("registered",None)
+    r["sex"]=lab["sex"]; r["ethnicity"]=lab["ethnicity"]; r["relation"]=lab["relation"]
+    y,m,d=r["birth_date"].split("-"); r["birth_date"]="%s/%d/%d"%(y,int(m),int(d))
+    i=r["id_number"]
+    if i.endswith("X"): i=i[:-1]+"x"
+    if len(i)==18: i=i[:6]+" "+i[6:14]+" "+i[14:]
+    r["id_number"]=i
+    out.append(json.dumps(r,ensure_ascii=False,separators=(",",":")))
+open("register-raw.ndjson","w").write("\n".join(out)+"\n")

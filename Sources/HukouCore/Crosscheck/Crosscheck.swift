@@ -13,6 +13,7 @@
 // candidates, a name and birth date only, a name only) is a verification finding naming the
 // candidates. A list entry whose valid number differs from a registered valid number is never
 // linked to that person, however alike the names: that is the namesake (decoy) case.
+import Foundation
 import HukouIO
 
 /// Settings of the cross-check (command-line options of `hukou crosscheck`).
@@ -69,6 +70,10 @@ struct ListEntry {
     let motherKey: String
     let fatherKey: String
     let outOfPolicy: Bool
+    /// Age at death as the death list states it (年龄), when it is a number.
+    let age: Int?
+    /// The address (住址) without spaces; "" when absent.
+    let address: String
 
     init(_ r: Record, kind: String, order: Int) {
         self.kind = kind
@@ -91,6 +96,8 @@ struct ListEntry {
         motherKey = IDCompare.key(IDNumber.normalizeText(r.text("mother_id")))
         fatherKey = IDCompare.key(IDNumber.normalizeText(r.text("father_id")))
         outOfPolicy = kind == "birth" && ListValue.isOutOfPolicy(r.text("in_policy"))
+        age = Int(r.text("age").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "岁", with: ""))
+        address = NameKey.plain(r.text("address"))
     }
 
     /// The entry's fields for evidence: everything but `kind`, `src` and derived keys.
@@ -114,6 +121,7 @@ struct PersonSnap {
     let village: String
     let group: String
     let station: String
+    let address: String
 
     init(_ r: Record, order: Int, id: String) {
         self.order = order
@@ -131,6 +139,7 @@ struct PersonSnap {
         village = r.text("village")
         group = r.text("group")
         station = r.text("station")
+        address = NameKey.plain(r.text("address"))
     }
 }
 
@@ -140,6 +149,8 @@ struct Candidate {
     let basis: LinkBasis
     let names: NameRelation
     let weight: Double
+    /// For births: whether the registered child's birth date is the certificate's.
+    var dateAgrees = true
 }
 
 /// The cross-check engine: built from the lists, fed every register person, decided at the end.
@@ -149,6 +160,7 @@ public final class CrosscheckEngine {
     var byID: [String: [Int]] = [:]
     var byPinyin: [String: [Int]] = [:]
     var byBirthDate: [String: [Int]] = [:]
+    var byBirthName: [String: [Int]] = [:]
     var byParentID: [String: [Int]] = [:]
     var persons: [PersonSnap] = []
     var candidates: [[Candidate]] = []
@@ -166,6 +178,7 @@ public final class CrosscheckEngine {
             entries.append(e)
             if e.kind == RecordKind.birth {
                 if let b = e.birth { byBirthDate[b, default: []].append(k) }
+                if !e.pinyin.isEmpty { byBirthName[e.pinyin, default: []].append(k) }
                 if !e.motherKey.isEmpty { byParentID[e.motherKey, default: []].append(k) }
                 if !e.fatherKey.isEmpty && e.fatherKey != e.motherKey { byParentID[e.fatherKey, default: []].append(k) }
             } else {
@@ -202,6 +215,16 @@ public final class CrosscheckEngine {
             }
         }
         let name = r.text("name")
+        let birthISO = byBirthDate.isEmpty ? nil : ListValue.isoDate(r.text("birth_date"))
+        if !name.isEmpty, !byBirthName.isEmpty, let hits = byBirthName[pinyin(name)] {
+            // A registered child whose birth date was mistyped: same name, another date; it
+            // counts only in a parent's household (decided at the end).
+            for k in hits where birthISO != entries[k].birth {
+                let p = snapshot()
+                let names = NameKey.relation(entries[k].name, persons[p].name)
+                if names.agrees { candidates[k].append(Candidate(person: p, basis: .nameOnly, names: names, weight: 2, dateAgrees: false)) }
+            }
+        }
         if !name.isEmpty, let hits = byPinyin[pinyin(name)] {
             // Without the same number, every link needs the birth dates not to differ: skip the
             // crowd of namesakes born on other days before building anything for them.
@@ -211,7 +234,7 @@ public final class CrosscheckEngine {
                 consider(k, snapshot())
             }
         }
-        if !byBirthDate.isEmpty, let b = ListValue.isoDate(r.text("birth_date")), let hits = byBirthDate[b] {
+        if let b = birthISO, let hits = byBirthDate[b] {
             let p = snapshot()
             for k in hits { considerBirth(k, p) }
         }
@@ -236,6 +259,14 @@ public final class CrosscheckEngine {
         let birthDiffers = e.birth != nil && s.birth != nil && e.birth != s.birth
         let sexAgrees = !e.sex.isEmpty && e.sex == s.sex
         let sexDiffers = !e.sex.isEmpty && !s.sex.isEmpty && e.sex != s.sex
+        // Without a number, the list's age at death and address are evidence too: an age more
+        // than a year off is against; a name-only link needs the address not to contradict.
+        var ageAgrees = false, ageDiffers = false
+        if let a = e.age, let d = e.date, let b = s.birth, let real = ListValue.years(from: b, to: d) {
+            if abs(real - a) <= 1 { ageAgrees = true } else { ageDiffers = true }
+        }
+        let addressAgrees = Self.addressesAgree(e.address, s.address)
+        let addressDiffers = !e.address.isEmpty && !s.address.isEmpty && !addressAgrees
         var basis: LinkBasis?
         switch idRel {
         case .same:
@@ -247,11 +278,13 @@ public final class CrosscheckEngine {
             if !(e.idValid && s.idValid), names.agrees, birthAgrees, !sexDiffers { basis = .nameBirth }
         case .missing:
             if e.id.isEmpty {
-                if names == .same && birthAgrees && sexAgrees {
+                if ageDiffers {
+                    basis = nil
+                } else if names == .same && birthAgrees && sexAgrees {
                     basis = .nameBirthSex
                 } else if names.agrees && birthAgrees && !sexDiffers {
                     basis = .nameBirth
-                } else if names == .same && e.birth == nil && !sexDiffers {
+                } else if names == .same && e.birth == nil && !sexDiffers && !addressDiffers {
                     basis = .nameOnly
                 }
             } else if names.agrees && birthAgrees && !sexDiffers {
@@ -274,6 +307,8 @@ public final class CrosscheckEngine {
         }
         if birthAgrees { w += 3 } else if birthDiffers { w -= 3 }
         if sexAgrees { w += 0.5 } else if sexDiffers { w -= 2 }
+        if ageAgrees { w += 1 } else if ageDiffers { w -= 2 }
+        if addressAgrees { w += 2 }
         candidates[k].append(Candidate(person: p, basis: b, names: names, weight: w))
     }
 
@@ -367,7 +402,8 @@ public final class CrosscheckEngine {
         for k in entries.indices where entries[k].kind == RecordKind.birth {
             let parentHouseholds = [mothers[k], fathers[k]].compactMap { $0 }.map { persons[$0].household }.filter { !$0.isEmpty }
             let ok = candidates[k].filter { c in
-                !linkedBirths.contains(c.person) && (c.names.agrees || parentHouseholds.contains(persons[c.person].household))
+                let home = parentHouseholds.contains(persons[c.person].household)
+                return !linkedBirths.contains(c.person) && ((c.names.agrees && c.dateAgrees) || (home && (c.names.agrees || c.dateAgrees)))
             }.sorted {
                 let ha = parentHouseholds.contains(persons[$0.person].household), hb = parentHouseholds.contains(persons[$1.person].household)
                 if ha != hb { return ha }
@@ -423,6 +459,15 @@ public final class CrosscheckEngine {
             }
         }
         return (out, summary)
+    }
+
+    /// Whether two addresses name the same place: equal, or one contains the other and the
+    /// shorter is specific enough (at least 6 characters: more than a county's name).
+    static func addressesAgree(_ a: String, _ b: String) -> Bool {
+        if a.isEmpty || b.isEmpty { return false }
+        if a == b { return true }
+        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        return short.count >= 6 && long.contains(short)
     }
 
     /// Tie-break between equally good candidates by content (ID number, household, name, src),
