@@ -53,7 +53,7 @@ public enum LinkBasis: String, Sendable, Comparable {
 
 /// One list entry, with the comparison keys crosscheck derives itself (so raw and normalized
 /// lists behave the same).
-struct ListEntry {
+struct CrossEntry {
     let kind: String
     let src: String
     let order: Int
@@ -156,7 +156,7 @@ struct Candidate {
 /// The cross-check engine: built from the lists, fed every register person, decided at the end.
 public final class CrosscheckEngine {
     let config: CrosscheckConfig
-    var entries: [ListEntry] = []
+    var entries: [CrossEntry] = []
     var byID: [String: [Int]] = [:]
     var byPinyin: [String: [Int]] = [:]
     var byBirthDate: [String: [Int]] = [:]
@@ -173,7 +173,7 @@ public final class CrosscheckEngine {
     public init(lists: [Record], config: CrosscheckConfig) {
         self.config = config
         for r in lists {
-            let e = ListEntry(r, kind: r.kind, order: entries.count)
+            let e = CrossEntry(r, kind: r.kind, order: entries.count)
             let k = entries.count
             entries.append(e)
             if e.kind == RecordKind.birth {
@@ -480,7 +480,7 @@ public final class CrosscheckEngine {
     }
 
     /// A date that makes the entry impossible for this person, or nil.
-    func dateConflict(_ e: ListEntry, _ p: PersonSnap) -> String? {
+    func dateConflict(_ e: CrossEntry, _ p: PersonSnap) -> String? {
         guard let d = e.date, let b = p.birth else { return nil }
         switch e.kind {
         case "death": return d < b ? "death_before_birth" : nil
@@ -513,7 +513,7 @@ public final class CrosscheckEngine {
         r.append("household", .string(p.household))
     }
 
-    func finding(_ e: ListEntry, best: Candidate, action: String, reason: String?, candidates cs: [Candidate]) -> Record {
+    func finding(_ e: CrossEntry, best: Candidate, action: String, reason: String?, candidates cs: [Candidate]) -> Record {
         let p = persons[best.person]
         var r = Record.make(kind: RecordKind.finding, src: p.src)
         r.append("code", .string(Self.codes[e.kind]!))
@@ -548,7 +548,7 @@ public final class CrosscheckEngine {
         return r
     }
 
-    func birthFinding(_ e: ListEntry, code: String, parent: Int, role: String) -> Record {
+    func birthFinding(_ e: CrossEntry, code: String, parent: Int, role: String) -> Record {
         let p = persons[parent]
         var r = Record.make(kind: RecordKind.finding, src: e.src)
         r.append("code", .string(code))
@@ -571,7 +571,7 @@ public final class CrosscheckEngine {
         return r
     }
 
-    func unmatched(_ e: ListEntry, reason: String) -> Record {
+    func unmatched(_ e: CrossEntry, reason: String) -> Record {
         var r = Record.make(kind: "unmatched", src: e.src)
         r.append("list", .string(e.kind))
         let parts = reason.split(separator: ":")
