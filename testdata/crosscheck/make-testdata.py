@@ -46,7 +46,8 @@ person(22,"430321000109","钱梅花","2","1977-01-01",shared,"10",village="石�
 bad=P(23,"430321000101","王二","1","1978-08-08",381,"20")
 bad=bad[:17]+("1" if bad[17]!="1" else "2"); L[-1]["id_number"]=bad
 # A registered child whose birth date was mistyped in the register: the certificate still
-# matches, because the name agrees and the child lives in the mother's household.
+# matches, because the name agrees and the child lives in the mother's household; a younger
+# brother given the same name two years later is still a birth to register.
 P(24,"430321000105","郑小宝","1","2023-03-04",291,"20",village="石桥村",group="第1组")
 with open("register.ndjson","w") as f:
     for r in L: f.write(json.dumps(r,ensure_ascii=False,separators=(",",":"))+"\n")
@@ -102,6 +103,7 @@ lst("births.ndjson","birth",[
  {"name":"郑一诺","sex":"女","birth_date":"2024-05-05","certificate":"R430002","mother_name":"黄丽","mother_id":huangwife,"father_name":"郑小明","father_id":zheng,"in_policy":"是","birthplace":"","institution":"湘潭县妇幼保健院"},
  {"name":"何乐","sex":"男","birth_date":"2024-06-06","certificate":"R430003","mother_name":"何婷","mother_id":"","father_name":"何军","father_id":dad,"in_policy":"政策外","birthplace":"","institution":"湘潭县妇幼保健院"},
  {"name":"郑小宝","sex":"男","birth_date":"2023年3月5日","certificate":"Q430005","mother_name":"黄丽","mother_id":huangwife,"father_name":"郑小明","father_id":zheng,"in_policy":"是","birthplace":"","institution":""},
+ {"name":"郑小宝","sex":"男","birth_date":"2025-02-02","certificate":"R430006","mother_name":"黄丽","mother_id":huangwife,"father_name":"郑小明","father_id":zheng,"in_policy":"是","birthplace":"","institution":""},
  {"name":"路人甲","sex":"男","birth_date":"2024-07-07","certificate":"R430004","mother_name":"某某","mother_id":idn("1995-01-01",402,"430302"),"father_name":"","father_id":"","in_policy":"是","birthplace":"","institution":""},
 ])
 

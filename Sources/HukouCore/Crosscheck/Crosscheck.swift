@@ -144,7 +144,7 @@ struct PersonSnap {
 }
 
 /// A candidate person for a list entry, with the comparison that made it one.
-struct Candidate {
+struct CrossCandidate {
     let person: Int
     let basis: LinkBasis
     let names: NameRelation
@@ -163,7 +163,7 @@ public final class CrosscheckEngine {
     var byBirthName: [String: [Int]] = [:]
     var byParentID: [String: [Int]] = [:]
     var persons: [PersonSnap] = []
-    var candidates: [[Candidate]] = []
+    var candidates: [[CrossCandidate]] = []
     /// Per birth entry: the register persons holding the mother's and the father's number.
     var mothers: [Int: Int] = [:]
     var fathers: [Int: Int] = [:]
@@ -222,7 +222,7 @@ public final class CrosscheckEngine {
             for k in hits where birthISO != entries[k].birth {
                 let p = snapshot()
                 let names = NameKey.relation(entries[k].name, persons[p].name)
-                if names.agrees { candidates[k].append(Candidate(person: p, basis: .nameOnly, names: names, weight: 2, dateAgrees: false)) }
+                if names.agrees { candidates[k].append(CrossCandidate(person: p, basis: .nameOnly, names: names, weight: 2, dateAgrees: false)) }
             }
         }
         if !name.isEmpty, let hits = byPinyin[pinyin(name)] {
@@ -309,7 +309,7 @@ public final class CrosscheckEngine {
         if sexAgrees { w += 0.5 } else if sexDiffers { w -= 2 }
         if ageAgrees { w += 1 } else if ageDiffers { w -= 2 }
         if addressAgrees { w += 2 }
-        candidates[k].append(Candidate(person: p, basis: b, names: names, weight: w))
+        candidates[k].append(CrossCandidate(person: p, basis: b, names: names, weight: w))
     }
 
     /// Compares a birth certificate with a person born on its date.
@@ -320,19 +320,19 @@ public final class CrosscheckEngine {
         if names == .different && !e.name.isEmpty { 
             // A differently named child still counts when it lives in a parent's household
             // (certificates often carry a milk name); decided at the end, when parents are known.
-            candidates[k].append(Candidate(person: p, basis: .nameOnly, names: names, weight: 3))
+            candidates[k].append(CrossCandidate(person: p, basis: .nameOnly, names: names, weight: 3))
             return
         }
         let w = 3.0 + (names == .same ? 4 : names == .homophone ? 2 : 0) + (e.sex.isEmpty ? 0 : 0.5)
-        candidates[k].append(Candidate(person: p, basis: names.agrees ? .nameBirthSex : .nameOnly, names: names, weight: w))
+        candidates[k].append(CrossCandidate(person: p, basis: names.agrees ? .nameBirthSex : .nameOnly, names: names, weight: w))
     }
 
     /// A verdict on one list entry.
     enum Verdict {
-        case cancel(Candidate)
-        case verify([Candidate], reason: String)
+        case cancel(CrossCandidate)
+        case verify([CrossCandidate], reason: String)
         case unmatched(String)
-        case birthMatched(Candidate)
+        case birthMatched(CrossCandidate)
         case birthUnregistered(parent: Int?, parentRole: String)
     }
 
@@ -342,7 +342,7 @@ public final class CrosscheckEngine {
     public func decide() -> (records: [Record], summary: CrosscheckSummary) {
         var verdicts = [Verdict?](repeating: nil, count: entries.count)
         var linked: [String: Set<Int>] = [:]  // list kind → persons already linked
-        func sorted(_ cs: [Candidate]) -> [Candidate] {
+        func sorted(_ cs: [CrossCandidate]) -> [CrossCandidate] {
             cs.sorted {
                 if $0.basis != $1.basis { return $0.basis < $1.basis }
                 if $0.weight != $1.weight { return $0.weight > $1.weight }
@@ -397,15 +397,20 @@ public final class CrosscheckEngine {
             }
         }
         // Births: a certificate is fine when a registered child of that birth date and sex has an
-        // agreeing name, or lives in a parent's household.
+        // agreeing name (pass 1), or, in a parent's household, when the name agrees and the date
+        // is a near miss (a typo), or the date agrees and the name does not (a milk name) (pass 2).
+        // Exact matches go first so that a sibling cannot take another certificate's child.
         var linkedBirths = Set<Int>()
-        for k in entries.indices where entries[k].kind == RecordKind.birth {
-            let parentHouseholds = [mothers[k], fathers[k]].compactMap { $0 }.map { persons[$0].household }.filter { !$0.isEmpty }
+        let births = entries.indices.filter { entries[$0].kind == RecordKind.birth }
+        func homes(_ k: Int) -> [String] {
+            [mothers[k], fathers[k]].compactMap { $0 }.map { persons[$0].household }.filter { !$0.isEmpty }
+        }
+        func pick(_ k: Int, _ accept: (CrossCandidate, Bool) -> Bool) {
+            let home = homes(k)
             let ok = candidates[k].filter { c in
-                let home = parentHouseholds.contains(persons[c.person].household)
-                return !linkedBirths.contains(c.person) && ((c.names.agrees && c.dateAgrees) || (home && (c.names.agrees || c.dateAgrees)))
+                !linkedBirths.contains(c.person) && accept(c, home.contains(persons[c.person].household))
             }.sorted {
-                let ha = parentHouseholds.contains(persons[$0.person].household), hb = parentHouseholds.contains(persons[$1.person].household)
+                let ha = home.contains(persons[$0.person].household), hb = home.contains(persons[$1.person].household)
                 if ha != hb { return ha }
                 if $0.weight != $1.weight { return $0.weight > $1.weight }
                 return Self.contentLess(persons[$0.person], persons[$1.person])
@@ -413,7 +418,17 @@ public final class CrosscheckEngine {
             if let best = ok.first {
                 linkedBirths.insert(best.person)
                 verdicts[k] = .birthMatched(best)
-            } else if let m = mothers[k] {
+            }
+        }
+        for k in births { pick(k) { c, _ in c.names.agrees && c.dateAgrees } }
+        for k in births where verdicts[k] == nil {
+            let date = entries[k].birth
+            pick(k) { c, home in
+                home && ((c.names.agrees && Self.nearDate(date, persons[c.person].birth)) || (c.dateAgrees && !c.names.agrees))
+            }
+        }
+        for k in births where verdicts[k] == nil {
+            if let m = mothers[k] {
                 verdicts[k] = .birthUnregistered(parent: m, parentRole: "mother")
             } else if let f = fathers[k] {
                 verdicts[k] = .birthUnregistered(parent: f, parentRole: "father")
@@ -459,6 +474,16 @@ public final class CrosscheckEngine {
             }
         }
         return (out, summary)
+    }
+
+    /// Whether a registered birth date is a plausible typo of the certificate's: at most two
+    /// characters differ (a digit, a swapped pair), or at most 31 days apart.
+    static func nearDate(_ a: String?, _ b: String?) -> Bool {
+        guard let a, let b else { return false }
+        let ua = Array(a.utf8), ub = Array(b.utf8)
+        if ua.count == ub.count && zip(ua, ub).filter({ $0 != $1 }).count <= 2 { return true }
+        guard let da = Dates.days(a), let db = Dates.days(b) else { return false }
+        return abs(da - db) <= 31
     }
 
     /// Whether two addresses name the same place: equal, or one contains the other and the
@@ -513,7 +538,7 @@ public final class CrosscheckEngine {
         r.append("household", .string(p.household))
     }
 
-    func finding(_ e: CrossEntry, best: Candidate, action: String, reason: String?, candidates cs: [Candidate]) -> Record {
+    func finding(_ e: CrossEntry, best: CrossCandidate, action: String, reason: String?, candidates cs: [CrossCandidate]) -> Record {
         let p = persons[best.person]
         var r = Record.make(kind: RecordKind.finding, src: p.src)
         r.append("code", .string(Self.codes[e.kind]!))
