@@ -1,0 +1,208 @@
+// The ingest stage: CSV and XML exports in, canonical records out (docs/FORMATS.md), with every
+// row that cannot be read rejected with its file, line and reason, and nothing dropped.
+//
+// The byte-level work (decoding, CSV splitting, the XML stream) is HukouIO's; the header synonyms
+// are HukouCore's. This file decides which columns become which fields and builds the records.
+import HukouCore
+import HukouIO
+
+/// Reads exports (CSV or XML, told apart by the `.xml` extension or a leading `<`) into records of
+/// one kind.
+public final class IngestStage: SourceStage {
+    let resolver: FieldResolver
+    let encoding: EncodingChoice
+    let recordNames: [String]
+    private var fieldNames: [String] { resolver.schema.fields }
+
+    /// - Parameters:
+    ///   - resolver: the kind's schema and the `--map` overrides.
+    ///   - encoding: `.auto` detects per file (BOM → strict UTF-8 → GB18030).
+    ///   - recordNames: XML record element names (`人员`, `person` by default).
+    public init(resolver: FieldResolver, encoding: EncodingChoice = .auto, recordNames: [String] = ["人员", "person"]) {
+        self.resolver = resolver
+        self.encoding = encoding
+        self.recordNames = recordNames
+    }
+
+    public func read(_ input: InputFile, _ out: Emitter) throws {
+        let peeked = try PeekedInput(input, peek: 4096)
+        if Self.looksLikeXML(name: input.name, prefix: peeked.prefix) {
+            try readXML(peeked, out)
+        } else {
+            try readCSV(peeked, out)
+        }
+    }
+
+    /// `.xml` files, and any input whose first non-blank byte (after a UTF-8 BOM) is `<`.
+    static func looksLikeXML(name: String, prefix: [UInt8]) -> Bool {
+        if name.lowercased().hasSuffix(".xml") { return true }
+        var i = 0
+        if prefix.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
+        while i < prefix.count, [0x20, 0x09, 0x0A, 0x0D].contains(prefix[i]) { i += 1 }
+        return i < prefix.count && prefix[i] == UInt8(ascii: "<")
+    }
+
+    // MARK: CSV
+
+    /// Where each column goes: canonical fields in schema order, then `extra` keys in column order.
+    struct ColumnPlan {
+        var fields: [(name: String, column: Int)] = []
+        var extras: [(key: String, column: Int)] = []
+    }
+
+    /// Maps header cells to fields. An empty header becomes `column N` in extra; a second column
+    /// naming a field already taken goes to extra under its header as written; a header repeated
+    /// in extra gets `#2`, `#3`… so that no key is written twice.
+    func plan(headers: [String]) -> ColumnPlan {
+        var plan = ColumnPlan()
+        var taken = [Bool](repeating: false, count: fieldNames.count)
+        var slots: [(field: Int, column: Int)] = []
+        var extraKeys = Set<String>()
+        for (col, h) in headers.enumerated() {
+            let trimmed = HeaderSynonyms.fold(h)
+            if !trimmed.isEmpty, let f = resolver.resolve(h), !taken[f] {
+                taken[f] = true
+                slots.append((f, col))
+                continue
+            }
+            let key = Self.uniqueKey(trimmed.isEmpty ? "column \(col + 1)" : h, in: &extraKeys)
+            plan.extras.append((key, col))
+        }
+        plan.fields = slots.sorted { $0.field < $1.field }.map { (fieldNames[$0.field], $0.column) }
+        return plan
+    }
+
+    static func uniqueKey(_ key: String, in used: inout Set<String>) -> String {
+        var k = key
+        var n = 1
+        while used.contains(k) {
+            n += 1
+            k = "\(key)#\(n)"
+        }
+        used.insert(k)
+        return k
+    }
+
+    @inline(__always) static func text(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        String(validating: b, as: UTF8.self)
+    }
+
+    func readCSV(_ source: PeekedInput, _ out: Emitter) throws {
+        let name = source.name
+        let decoded = DecodedInput(source, choice: encoding)
+        let csv = CSVReader(decoded)
+        do {
+            guard try csv.next() else {
+                throw StageError.badData(src: name, message: "empty input: no header row")
+            }
+            let headerSrc = "\(name):\(csv.line)"
+            if let p = csv.problem { throw StageError.badData(src: headerSrc, message: "header row: \(p)") }
+            var headers: [String] = []
+            for i in 0..<csv.fieldCount {
+                guard let h = Self.text(csv.field(i)) else {
+                    throw StageError.badData(src: headerSrc, message: "header row: \(decoded.effectiveEncoding.invalidReason)")
+                }
+                headers.append(h)
+            }
+            let plan = plan(headers: headers)
+            let kind = resolver.schema.kind
+            let width = headers.count
+            let prefix = name + ":"
+            while try csv.next() {
+                out.countInput()
+                let src = prefix + String(csv.line)
+                if let p = csv.problem {
+                    try out.reject(src: src, reason: p, raw: String(decoding: csv.raw, as: UTF8.self))
+                    continue
+                }
+                if csv.fieldCount != width {
+                    try out.reject(src: src, reason: "expected \(width) field\(width == 1 ? "" : "s"), found \(csv.fieldCount)",
+                                   raw: String(decoding: csv.raw, as: UTF8.self))
+                    continue
+                }
+                var r = Record.make(kind: kind, src: src)
+                var valid = true
+                for (field, col) in plan.fields {
+                    guard let v = Self.text(csv.field(col)) else { valid = false; break }
+                    r.append(field, .string(v))
+                }
+                if valid && !plan.extras.isEmpty {
+                    var extra = JSONObject()
+                    extra.fields.reserveCapacity(plan.extras.count)
+                    for (key, col) in plan.extras {
+                        guard let v = Self.text(csv.field(col)) else { valid = false; break }
+                        extra.append(key, .string(v))
+                    }
+                    r.append(CommonField.extra, .object(extra))
+                }
+                if !valid {
+                    try out.reject(src: src, reason: decoded.effectiveEncoding.invalidReason,
+                                   raw: String(decoding: csv.raw, as: UTF8.self))
+                    continue
+                }
+                try out.pass(r)
+            }
+        } catch CSVError.rowTooLong(let line, let limit) {
+            throw StageError.badData(src: "\(name):\(line)", message: "row longer than \(limit >> 20) MB (an unterminated quote?)")
+        }
+    }
+
+    // MARK: XML
+
+    func readXML(_ source: PeekedInput, _ out: Emitter) throws {
+        let name = source.name
+        let forced: String? = switch encoding {
+        case .auto: nil
+        case .utf8: "UTF-8"
+        case .gb18030: "GB18030"
+        }
+        let kind = resolver.schema.kind
+        let prefix = name + ":"
+        // Element and attribute names repeat on every record: resolve each once (-1: extra).
+        var resolved: [String: Int] = [:]
+        func slot(_ n: String) -> Int {
+            if let s = resolved[n] { return s }
+            let s = resolver.resolve(n) ?? -1
+            resolved[n] = s
+            return s
+        }
+        do {
+            let reader = try XMLRecordReader(source, name: name, recordNames: recordNames, encoding: forced)
+            var values = [String?](repeating: nil, count: fieldNames.count)
+            var own = [Bool](repeating: false, count: fieldNames.count)
+            while let rec = try reader.next() {
+                out.countInput()
+                for i in values.indices { values[i] = nil; own[i] = false }
+                var extra = JSONObject()
+                var extraKeys = Set<String>()
+                // Inherited attributes: the nearest enclosing element wins.
+                for (n, v) in rec.inherited {
+                    let s = slot(n)
+                    if s >= 0 { values[s] = v } else if extraKeys.contains(n) { extra[n] = .string(v) } else {
+                        extraKeys.insert(n)
+                        extra.append(n, .string(v))
+                    }
+                }
+                // The record's own attributes and children override what it inherits; a field
+                // given twice inside the record keeps the first, the second goes to extra.
+                for list in [rec.attributes, rec.children] {
+                    for (n, v) in list {
+                        let s = slot(n)
+                        if s >= 0 && !own[s] {
+                            own[s] = true
+                            values[s] = v
+                        } else {
+                            extra.append(Self.uniqueKey(n, in: &extraKeys), .string(v))
+                        }
+                    }
+                }
+                var r = Record.make(kind: kind, src: prefix + String(rec.line))
+                for (i, v) in values.enumerated() where v != nil { r.append(fieldNames[i], .string(v!)) }
+                if !extra.fields.isEmpty { r.append(CommonField.extra, .object(extra)) }
+                try out.pass(r)
+            }
+        } catch let e as XMLFailure {
+            throw StageError.badData(src: e.line > 0 ? "\(name):\(e.line)" : name, message: e.message)
+        }
+    }
+}
