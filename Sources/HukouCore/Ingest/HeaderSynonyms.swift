@@ -2,7 +2,7 @@
 // the export headers (Chinese, English, pinyin and pinyin initials) that mean each of them.
 //
 // Headers are compared after `HeaderSynonyms.fold`: trimmed (spaces, ideographic spaces, BOM),
-// full-width parentheses made ASCII, Latin letters lower-cased, and spaces, `_` and `-` removed, so
+// full-width ASCII (parentheses, letters, digits) made ASCII, Latin letters lower-cased, and spaces, `_` and `-` removed, so
 // `身份证号`, ` 身份证号 `, `ID Number`, `id_number` and `ID-NUMBER` all find their field.
 
 /// The canonical fields of one record kind and the headers that name them.
@@ -56,13 +56,13 @@ public enum HeaderSynonyms {
     /// The form headers are compared in (see the file comment).
     public static func fold(_ header: String) -> String {
         var out = String.UnicodeScalarView()
-        for u in header.unicodeScalars {
-            switch u.value {
+        for scalar in header.unicodeScalars {
+            var v = scalar.value
+            if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 }  // full-width ASCII (（）ＩＤ＿) → ASCII
+            switch v {
             case 0x20, 0x09, 0x0A, 0x0D, 0x3000, 0xFEFF, 0xA0, 0x5F, 0x2D: continue
-            case 0xFF08: out.append("(")
-            case 0xFF09: out.append(")")
-            case 0x41...0x5A: out.append(Unicode.Scalar(u.value + 0x20)!)
-            default: out.append(u)
+            case 0x41...0x5A: out.append(Unicode.Scalar(v + 0x20)!)
+            default: out.append(Unicode.Scalar(v)!)
             }
         }
         return String(out)
