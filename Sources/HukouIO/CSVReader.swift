@@ -40,8 +40,8 @@ public final class CSVReader {
     /// Reads from `source`; rows longer than `maxRowBytes` stop the input with `rowTooLong`.
     public init(_ source: ByteSource, chunk: Int = 1 << 20, maxRowBytes: Int = 64 << 20) {
         self.source = source
-        cap = chunk
-        buf = .allocate(capacity: chunk)
+        cap = max(chunk, 128)
+        buf = .allocate(capacity: cap)
         fieldCap = 4096
         fieldBuf = .allocate(capacity: fieldCap)
         self.maxRowBytes = maxRowBytes
@@ -102,9 +102,10 @@ public final class CSVReader {
             start = 0
             end = pending
         }
-        if end == cap {
+        // Decoders need room for a whole character (DecodedInput asks for 8 bytes at least).
+        if cap - end < 64 {
             if cap >= maxRowBytes { throw CSVError.rowTooLong(line: nextLine, limit: maxRowBytes) }
-            let ncap = min(cap * 2, maxRowBytes)
+            let ncap = max(min(cap * 2, maxRowBytes), cap + 64)
             let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: ncap)
             nb.update(from: buf, count: end)
             buf.deallocate()
