@@ -27,7 +27,10 @@ public final class CSVReader {
     private var fieldBuf: UnsafeMutablePointer<UInt8>
     private var fieldCap: Int
     private var fieldLen = 0
-    private var ends: [Int] = []
+    /// End offsets of the fields in fieldBuf (a raw buffer: this is the innermost loop).
+    private var ends: UnsafeMutablePointer<Int>
+    private var endsCap = 64
+    private var nFields = 0
     private var firstQuoted = false
     private var rawStart = 0, rawEnd = 0
     private var nextLine = 1
@@ -45,16 +48,17 @@ public final class CSVReader {
         fieldCap = 4096
         fieldBuf = .allocate(capacity: fieldCap)
         self.maxRowBytes = maxRowBytes
-        ends.reserveCapacity(64)
+        ends = .allocate(capacity: endsCap)
     }
 
     deinit {
         buf.deallocate()
         fieldBuf.deallocate()
+        ends.deallocate()
     }
 
     /// The number of fields of the current row.
-    public var fieldCount: Int { ends.count }
+    public var fieldCount: Int { nFields }
 
     /// Field `i` of the current row, unquoted (`""` → `"`), as UTF-8 bytes (not yet validated).
     @inline(__always) public func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
@@ -64,6 +68,10 @@ public final class CSVReader {
 
     /// The current row's bytes as they stand in the input, without the final line break.
     public var raw: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: buf + rawStart, count: rawEnd - rawStart) }
+
+    /// Whether the current row is valid UTF-8 (then every field is: fields are cut from the row
+    /// at ASCII delimiters, and a sequence broken by a delimiter makes the row invalid too).
+    public var rowIsValidUTF8: Bool { EncodingDetector.isValidUTF8(buf + rawStart, rawEnd - rawStart) }
 
     /// Moves to the next row; false at the end. Blank lines (empty or only spaces and tabs, not
     /// quoted) carry no data and are skipped, wherever they are.
@@ -89,7 +97,7 @@ public final class CSVReader {
     }
 
     private func isBlank() -> Bool {
-        guard ends.count == 1, !firstQuoted, problem == nil else { return false }
+        guard nFields == 1, !firstQuoted, problem == nil else { return false }
         for k in 0..<ends[0] where fieldBuf[k] != 0x20 && fieldBuf[k] != 0x09 { return false }
         return true
     }
@@ -130,7 +138,18 @@ public final class CSVReader {
         fieldLen += n
     }
 
-    @inline(__always) private func endField() { ends.append(fieldLen) }
+    @inline(__always) private func endField() {
+        if nFields == endsCap {
+            let nc = endsCap * 2
+            let ne = UnsafeMutablePointer<Int>.allocate(capacity: nc)
+            ne.update(from: ends, count: nFields)
+            ends.deallocate()
+            ends = ne
+            endsCap = nc
+        }
+        ends[nFields] = fieldLen
+        nFields += 1
+    }
 
     private func countNewlines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
         var c = 0
@@ -150,7 +169,7 @@ public final class CSVReader {
     /// before the row does and more input is needed.
     private func parseRow() -> (Int, Int, Int)? {
         fieldLen = 0
-        ends.removeAll(keepingCapacity: true)
+        nFields = 0
         problem = nil
         firstQuoted = false
         let b = buf
@@ -159,7 +178,7 @@ public final class CSVReader {
         var newlines = 0
         while true {
             if p < end && b[p] == 0x22 {
-                if ends.isEmpty { firstQuoted = true }
+                if nFields == 0 { firstQuoted = true }
                 p += 1
                 var closed = false
                 while !closed {
