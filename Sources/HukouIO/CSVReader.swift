@@ -27,9 +27,10 @@ public final class CSVReader {
     private var fieldBuf: UnsafeMutablePointer<UInt8>
     private var fieldCap: Int
     private var fieldLen = 0
-    /// End offsets of the fields in fieldBuf (a raw buffer: this is the innermost loop).
-    private var ends: UnsafeMutablePointer<Int>
-    private var endsCap = 64
+    /// Each field as (start, length): start ≥ 0 is an offset in `buf` (an unquoted field, not
+    /// copied), start < 0 is `~offset` in `fieldBuf` (a quoted field, unescaped there).
+    private var spans: UnsafeMutablePointer<Int>
+    private var spansCap = 64
     private var nFields = 0
     private var firstQuoted = false
     private var rawStart = 0, rawEnd = 0
@@ -48,13 +49,13 @@ public final class CSVReader {
         fieldCap = 4096
         fieldBuf = .allocate(capacity: fieldCap)
         self.maxRowBytes = maxRowBytes
-        ends = .allocate(capacity: endsCap)
+        spans = .allocate(capacity: 2 * spansCap)
     }
 
     deinit {
         buf.deallocate()
         fieldBuf.deallocate()
-        ends.deallocate()
+        spans.deallocate()
     }
 
     /// The number of fields of the current row.
@@ -62,8 +63,8 @@ public final class CSVReader {
 
     /// Field `i` of the current row, unquoted (`""` → `"`), as UTF-8 bytes (not yet validated).
     @inline(__always) public func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        let s = i == 0 ? 0 : ends[i - 1]
-        return UnsafeBufferPointer(start: fieldBuf + s, count: ends[i] - s)
+        let s = spans[2 * i], n = spans[2 * i + 1]
+        return UnsafeBufferPointer(start: s >= 0 ? UnsafePointer(buf + s) : UnsafePointer(fieldBuf + ~s), count: n)
     }
 
     /// The current row's bytes as they stand in the input, without the final line break.
@@ -72,6 +73,9 @@ public final class CSVReader {
     /// Whether the current row is valid UTF-8 (then every field is: fields are cut from the row
     /// at ASCII delimiters, and a sequence broken by a delimiter makes the row invalid too).
     public var rowIsValidUTF8: Bool { EncodingDetector.isValidUTF8(buf + rawStart, rawEnd - rawStart) }
+
+    /// Whether the current row holds `byte` (e.g. the decoder's invalid-sequence marker).
+    public func rowContains(_ byte: UInt8) -> Bool { memchr(buf + rawStart, Int32(byte), rawEnd - rawStart) != nil }
 
     /// Moves to the next row; false at the end. Blank lines (empty or only spaces and tabs, not
     /// quoted) carry no data and are skipped, wherever they are.
@@ -98,7 +102,7 @@ public final class CSVReader {
 
     private func isBlank() -> Bool {
         guard nFields == 1, !firstQuoted, problem == nil else { return false }
-        for k in 0..<ends[0] where fieldBuf[k] != 0x20 && fieldBuf[k] != 0x09 { return false }
+        for c in field(0) where c != 0x20 && c != 0x09 { return false }
         return true
     }
 
@@ -138,18 +142,22 @@ public final class CSVReader {
         fieldLen += n
     }
 
-    @inline(__always) private func endField() {
-        if nFields == endsCap {
-            let nc = endsCap * 2
-            let ne = UnsafeMutablePointer<Int>.allocate(capacity: nc)
-            ne.update(from: ends, count: nFields)
-            ends.deallocate()
-            ends = ne
-            endsCap = nc
+    @inline(__always) private func addSpan(_ start: Int, _ len: Int) {
+        if nFields == spansCap {
+            let nc = spansCap * 2
+            let ne = UnsafeMutablePointer<Int>.allocate(capacity: 2 * nc)
+            ne.update(from: spans, count: 2 * nFields)
+            spans.deallocate()
+            spans = ne
+            spansCap = nc
         }
-        ends[nFields] = fieldLen
+        spans[2 * nFields] = start
+        spans[2 * nFields + 1] = len
         nFields += 1
     }
+
+    /// Ends a field unescaped into fieldBuf from offset `from`.
+    @inline(__always) private func endScratchField(from: Int) { addSpan(~from, fieldLen - from) }
 
     private func countNewlines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
         var c = 0
@@ -177,8 +185,10 @@ public final class CSVReader {
         var p = start
         var newlines = 0
         while true {
+            var scratchFrom = -1
             if p < end && b[p] == 0x22 {
                 if nFields == 0 { firstQuoted = true }
+                scratchFrom = fieldLen
                 p += 1
                 var closed = false
                 while !closed {
@@ -186,7 +196,7 @@ public final class CSVReader {
                         if !eof { return nil }
                         newlines += countNewlines(b + p, end - p)
                         append(b + p, end - p)
-                        endField()
+                        endScratchField(from: scratchFrom)
                         problem = "unterminated quoted field"
                         return (end, end, newlines)
                     }
@@ -202,19 +212,27 @@ public final class CSVReader {
                         closed = true
                     }
                 }
-                if p == end { endField(); return (p, p, newlines) }
+                if p == end { endScratchField(from: scratchFrom); return (p, p, newlines) }
                 let c = b[p]
-                if c == 0x2C { endField(); p += 1; continue }
-                if c == 0x0A { endField(); return (p + 1, p, newlines) }
+                if c == 0x2C { endScratchField(from: scratchFrom); p += 1; continue }
+                if c == 0x0A { endScratchField(from: scratchFrom); return (p + 1, p, newlines) }
                 if c == 0x0D {
                     if p + 1 == end && !eof { return nil }
-                    if p + 1 == end { endField(); return (end, p, newlines) }
-                    if b[p + 1] == 0x0A { endField(); return (p + 2, p, newlines) }
+                    if p + 1 == end { endScratchField(from: scratchFrom); return (end, p, newlines) }
+                    if b[p + 1] == 0x0A { endScratchField(from: scratchFrom); return (p + 2, p, newlines) }
                 }
                 // Text after the closing quote: keep it in the field, but flag the row.
                 problem = "text after a closing quote"
             }
             let fs = p
+            // Eight bytes at a time while none is a comma or a line feed.
+            while p + 8 <= end {
+                let w = UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self)
+                let xc = w ^ 0x2C2C_2C2C_2C2C_2C2C, xn = w ^ 0x0A0A_0A0A_0A0A_0A0A
+                let lo: UInt64 = 0x0101_0101_0101_0101, hi: UInt64 = 0x8080_8080_8080_8080
+                if ((xc &- lo) & ~xc | (xn &- lo) & ~xn) & hi != 0 { break }
+                p += 8
+            }
             while p < end {
                 let c = b[p]
                 if c == 0x2C || c == 0x0A { break }
@@ -223,8 +241,12 @@ public final class CSVReader {
             if p == end && !eof { return nil }
             var fe = p
             if fe > fs && b[fe - 1] == 0x0D && (p == end || b[p] == 0x0A) { fe -= 1 }
-            append(b + fs, fe - fs)
-            endField()
+            if scratchFrom >= 0 {
+                append(b + fs, fe - fs)
+                endScratchField(from: scratchFrom)
+            } else {
+                addSpan(fs, fe - fs)
+            }
             if p == end { return (p, fe, newlines) }
             if b[p] == 0x2C { p += 1; continue }
             return (p + 1, fe, newlines)

@@ -97,6 +97,13 @@ public enum EncodingDetector {
             if i >= n { break }
             let c = p[i]
             if c < 0x80 { i += 1; continue }
+            // The common case of Chinese text: a 3-byte sequence whose lead byte needs no range
+            // check on its second byte (E1–EC, EE, EF).
+            if c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < n
+                && p[i + 1] & 0xC0 == 0x80 && p[i + 2] & 0xC0 == 0x80 {
+                i += 3
+                continue
+            }
             let len: Int
             var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
             switch c {
@@ -165,6 +172,10 @@ public final class DecodedInput: ByteSource {
         raw.deallocate()
         if let cd { iconv_close(cd) }
     }
+
+    /// Whether bytes go through iconv: then the output is valid UTF-8 except for
+    /// `invalidSequenceMarker`, and a row needs no other check.
+    public var converts: Bool { cd != nil }
 
     /// The encoding rows are reported against (UTF-8 while undecided: the input was ASCII).
     public var effectiveEncoding: TextEncoding { encoding ?? .utf8 }

@@ -127,7 +127,8 @@ public final class IngestStage: SourceStage {
                                    raw: String(decoding: csv.raw, as: UTF8.self))
                     continue
                 }
-                if !csv.rowIsValidUTF8 {
+                // iconv's output is UTF-8 but for the marker of what it could not convert.
+                if decoded.converts ? csv.rowContains(invalidSequenceMarker) : !csv.rowIsValidUTF8 {
                     try out.reject(src: src, reason: decoded.effectiveEncoding.invalidReason,
                                    raw: String(decoding: csv.raw, as: UTF8.self))
                     continue
