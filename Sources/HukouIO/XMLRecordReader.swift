@@ -11,17 +11,19 @@ import Glibc
 #endif
 import CLibXML2
 
-/// A record element read from XML, with everything it carries, names as written.
+/// A record element read from XML, with everything it carries. Names are ids into the reader's
+/// name table (`XMLRecordReader.name(_:)`): element and attribute names repeat on every record,
+/// so they are turned into text (and looked up by the caller) once per document, not per record.
 public struct XMLRecord {
     /// The line of the record's start tag.
     public var line: Int
     /// Attributes of enclosing elements, outermost element first.
-    public var inherited: [(name: String, value: String)] = []
+    public var inherited: [(name: Int, value: String)] = []
     /// The record element's own attributes.
-    public var attributes: [(name: String, value: String)] = []
+    public var attributes: [(name: Int, value: String)] = []
     /// Child elements in document order: their text (`""` when empty). An attribute of a child
     /// comes right after it, named `child@attribute`.
-    public var children: [(name: String, value: String)] = []
+    public var children: [(name: Int, value: String)] = []
 }
 
 /// XML that cannot be read on: the line and libxml2's message (or ours).
@@ -81,7 +83,13 @@ public final class XMLRecordReader {
     private let reader: xmlTextReaderPtr
     private let recordNames: [String]
     /// Attributes of the open elements outside records, by depth.
-    private var frames: [[(name: String, value: String)]] = []
+    private var frames: [[(name: Int, value: String)]] = []
+    /// Names as written, by id.
+    public private(set) var names: [String] = []
+    /// libxml2 interns names in the reader's dictionary, so a name's pointer identifies it for
+    /// the reader's lifetime: hashing a pointer is far cheaper than hashing CJK text.
+    private var idByPointer: [UnsafeRawPointer: Int] = [:]
+    private var idByText: [String: Int] = [:]
     private var finished = false
 
     /// Parser options: line numbers past 65535, no network, no libxml2 printing; deliberately
@@ -118,12 +126,33 @@ public final class XMLRecordReader {
         return String(cString: p)
     }
 
-    private func readAttributes(into out: inout [(name: String, value: String)], prefix: String = "") {
+    /// The text of a name id.
+    public func name(_ id: Int) -> String { names[id] }
+
+    private func id(ofText t: String) -> Int {
+        if let k = idByText[t] { return k }
+        names.append(t)
+        idByText[t] = names.count - 1
+        return names.count - 1
+    }
+
+    /// The id of the current node's qualified name.
+    @inline(__always) private func currentNameID() -> Int {
+        guard let p = xmlTextReaderConstName(reader) else { return id(ofText: "") }
+        let key = UnsafeRawPointer(p)
+        if let k = idByPointer[key] { return k }
+        let k = id(ofText: text(p))
+        idByPointer[key] = k
+        return k
+    }
+
+    private func readAttributes(into out: inout [(name: Int, value: String)], child: Int = -1) {
         guard xmlTextReaderHasAttributes(reader) == 1 else { return }
         while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-            let name = text(xmlTextReaderConstName(reader))
-            if name == "xmlns" || name.hasPrefix("xmlns:") { continue }
-            out.append((prefix + name, text(xmlTextReaderConstValue(reader))))
+            if xmlTextReaderIsNamespaceDecl(reader) == 1 { continue }
+            var n = currentNameID()
+            if child >= 0 { n = id(ofText: names[child] + "@" + names[n]) }
+            out.append((n, text(xmlTextReaderConstValue(reader))))
         }
         xmlTextReaderMoveToElement(reader)
     }
@@ -150,11 +179,11 @@ public final class XMLRecordReader {
                 if inRecord {
                     // Deeper elements add nothing but their text, which joins the open child's value.
                     if depth == recordDepth + 1 {
-                        let name = text(xmlTextReaderConstName(reader))
+                        let name = currentNameID()
                         r.children.append((name, ""))
                         fieldIndex = empty ? -1 : r.children.count - 1
                         fieldText = nil
-                        readAttributes(into: &r.children, prefix: name + "@")
+                        readAttributes(into: &r.children, child: name)
                     }
                 } else {
                     let local = text(xmlTextReaderConstLocalName(reader))
@@ -168,7 +197,7 @@ public final class XMLRecordReader {
                     } else if !empty {
                         if frames.count > depth { frames.removeSubrange(depth...) }
                         while frames.count < depth { frames.append([]) }
-                        var attrs: [(name: String, value: String)] = []
+                        var attrs: [(name: Int, value: String)] = []
                         readAttributes(into: &attrs)
                         frames.append(attrs)
                     }

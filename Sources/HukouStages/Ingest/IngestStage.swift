@@ -159,41 +159,44 @@ public final class IngestStage: SourceStage {
         }
         let kind = resolver.schema.kind
         let prefix = name + ":"
-        // Element and attribute names repeat on every record: resolve each once (-1: extra).
-        var resolved: [String: Int] = [:]
-        func slot(_ n: String) -> Int {
-            if let s = resolved[n] { return s }
-            let s = resolver.resolve(n) ?? -1
-            resolved[n] = s
-            return s
-        }
         do {
             let reader = try XMLRecordReader(source, name: name, recordNames: recordNames, encoding: forced)
+            // Name ids → field index (-1: extra; -2: not resolved yet), filled as names appear.
+            var slots: [Int] = []
+            func slot(_ id: Int) -> Int {
+                while slots.count <= id { slots.append(-2) }
+                if slots[id] == -2 { slots[id] = resolver.resolve(reader.name(id)) ?? -1 }
+                return slots[id]
+            }
             var values = [String?](repeating: nil, count: fieldNames.count)
             var own = [Bool](repeating: false, count: fieldNames.count)
             while let rec = try reader.next() {
                 out.countInput()
                 for i in values.indices { values[i] = nil; own[i] = false }
+                // extra holds a handful of keys: a linear scan beats hashing CJK text.
                 var extra = JSONObject()
-                var extraKeys = Set<String>()
                 // Inherited attributes: the nearest enclosing element wins.
-                for (n, v) in rec.inherited {
-                    let s = slot(n)
-                    if s >= 0 { values[s] = v } else if extraKeys.contains(n) { extra[n] = .string(v) } else {
-                        extraKeys.insert(n)
-                        extra.append(n, .string(v))
-                    }
+                for (id, v) in rec.inherited {
+                    let s = slot(id)
+                    if s >= 0 { values[s] = v } else { extra[reader.name(id)] = .string(v) }
                 }
                 // The record's own attributes and children override what it inherits; a field
                 // given twice inside the record keeps the first, the second goes to extra.
                 for list in [rec.attributes, rec.children] {
-                    for (n, v) in list {
-                        let s = slot(n)
+                    for (id, v) in list {
+                        let s = slot(id)
                         if s >= 0 && !own[s] {
                             own[s] = true
                             values[s] = v
                         } else {
-                            extra.append(Self.uniqueKey(n, in: &extraKeys), .string(v))
+                            let n = reader.name(id)
+                            var key = n
+                            var k = 1
+                            while extra.index(of: key) != nil {
+                                k += 1
+                                key = "\(n)#\(k)"
+                            }
+                            extra.append(key, .string(v))
                         }
                     }
                 }
