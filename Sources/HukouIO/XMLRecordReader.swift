@@ -56,8 +56,11 @@ private let readCallback: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutabl
 private let errorCallback: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<xmlError>?) -> Void = { ctx, err in
     guard let ctx, let e = err?.pointee, e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
     let c = Unmanaged<XMLContext>.fromOpaque(ctx).takeUnretainedValue()
+    // Only the first line: libxml2 appends the offending bytes on a second one ("Bytes: 0xB9
+    // 0xFE …"), which may be part of a name, and no personal data goes to stderr.
     var msg = e.message.map { String(cString: $0) } ?? "unknown error"
-    while msg.last == "\n" || msg.last == " " { msg.removeLast() }
+    if let nl = msg.firstIndex(of: "\n") { msg = String(msg[..<nl]) }
+    while msg.last == " " { msg.removeLast() }
     let item = (line: Int(e.line), message: msg)
     if c.firstError == nil { c.firstError = item }
     // Errors inside an entity's replacement text carry no file and a line within that text;

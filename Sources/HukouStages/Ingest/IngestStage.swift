@@ -150,10 +150,25 @@ public final class IngestStage: SourceStage {
 
     // MARK: XML
 
+    /// An XML document without an encoding declaration and without a BOM is UTF-8 by the
+    /// standard, but exports from Chinese Windows tools are GB18030 all the same: when the
+    /// prefix is not UTF-8, read it as GB18030 (as for CSV). A declared encoding is obeyed.
+    static func undeclaredGB18030(_ prefix: [UInt8]) -> Bool {
+        if prefix.starts(with: [0xEF, 0xBB, 0xBF]) || prefix.starts(with: [0xFF, 0xFE]) || prefix.starts(with: [0xFE, 0xFF]) { return false }
+        if prefix.starts(with: Array("<?xml".utf8)), let end = prefix.firstIndex(of: UInt8(ascii: ">")),
+           String(decoding: prefix[..<end], as: UTF8.self).contains("encoding") {
+            return false
+        }
+        return prefix.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress, let first = b.firstIndex(where: { $0 >= 0x80 }) else { return false }
+            return !EncodingDetector.isValidUTF8(p + first, b.count - first, truncatedOK: true)
+        }
+    }
+
     func readXML(_ source: PeekedInput, _ out: Emitter) throws {
         let name = source.name
         let forced: String? = switch encoding {
-        case .auto: nil
+        case .auto: Self.undeclaredGB18030(source.prefix) ? "GB18030" : nil
         case .utf8: "UTF-8"
         case .gb18030: "GB18030"
         }
