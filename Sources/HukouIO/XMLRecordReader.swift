@@ -22,7 +22,7 @@ public struct XMLRecord {
     /// The record element's own attributes.
     public var attributes: [(name: Int, value: String)] = []
     /// Child elements in document order: their text (`""` when empty). An attribute of a child
-    /// comes right after it, named `child@attribute`.
+    /// comes right after it, named `child@attribute`; text loose in the record is `#text`.
     public var children: [(name: Int, value: String)] = []
 }
 
@@ -210,6 +210,9 @@ public final class XMLRecordReader {
                 if fieldIndex >= 0 {
                     let t = text(xmlTextReaderConstValue(reader))
                     if fieldText == nil { fieldText = t } else { fieldText! += t }
+                } else if inRecord && depth == recordDepth + 1 && type == Int32(XML_READER_TYPE_TEXT.rawValue) {
+                    // Text loose in the record element (mixed content): kept, named `#text`.
+                    r.children.append((id(ofText: "#text"), text(xmlTextReaderConstValue(reader))))
                 }
             case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
                 let name = text(xmlTextReaderConstName(reader))

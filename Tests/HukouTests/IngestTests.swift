@@ -200,7 +200,7 @@ struct XMLReaderTests {
           <住址><![CDATA[a<b]]> &amp; c</住址>
           <民族/>
         </人员>
-        <人员><姓名>李娜</姓名></人员>
+        <人员><姓名>李娜</姓名>备注</人员>
       </户>
       <户 户号="2"><person><name>x</name></person></户>
       <人员 户号="3"/>
@@ -219,6 +219,8 @@ struct XMLReaderTests {
         #expect(recs[0].children.map { r.name($0.name) } == ["姓名", "性别", "性别@代码", "住址", "民族"])
         #expect(recs[0].children.map(\.value) == ["王伟", "男", "1", "a<b & c", ""])
         #expect(recs[1].inherited.map(\.value) == ["花石派出所", "1"])
+        #expect(recs[1].children.map { r.name($0.name) } == ["姓名", "#text"])
+        #expect(recs[1].children.map(\.value) == ["李娜", "备注"])
         #expect(recs[2].inherited.map(\.value) == ["花石派出所", "2"])
         #expect(recs[2].children.map(\.value) == ["x"])
         // A record outside any household inherits only the root's attributes.
