@@ -245,9 +245,12 @@ struct XMLReaderTests {
         var dtd = "<!DOCTYPE a [<!ENTITY l0 \"lol\">"
         for k in 1...12 { dtd += "<!ENTITY l\(k) \"" + String(repeating: "&l\(k - 1);", count: 10) + "\">" }
         dtd += "]>"
-        let doc = "<?xml version=\"1.0\"?>\n" + dtd + "\n<a>\n<人员><x>&l12;</x></人员></a>\n"
-        let r = try XMLRecordReader(MemorySource(doc), name: "t.xml", recordNames: ["人员"])
-        #expect(throws: XMLFailure.self) { while try r.next() != nil {} }
+        // In content and in an attribute value (where libxml2 substitutes internal entities).
+        for body in ["<人员><x>&l12;</x></人员>", "<户 户号=\"&l12;\"><人员><x>1</x></人员></户>"] {
+            let doc = "<?xml version=\"1.0\"?>\n" + dtd + "\n<a>\n" + body + "</a>\n"
+            let r = try XMLRecordReader(MemorySource(doc), name: "t.xml", recordNames: ["人员"])
+            #expect(throws: XMLFailure.self) { while try r.next() != nil {} }
+        }
     }
 
     @Test func externalEntitiesAreNeverLoaded() throws {
