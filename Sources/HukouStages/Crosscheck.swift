@@ -3,6 +3,7 @@
 import ArgumentParser
 import HukouCore
 import HukouDriver
+import HukouIO
 
 /// Passes every record on; register persons are also shown to the engine, whose findings and
 /// unmatched-entry records follow the last input record.
@@ -27,7 +28,8 @@ public struct CrosscheckCommand: StageCommand {
         abstract: "Cross-check death, enlistment, emigration and birth lists against the register.",
         discussion: """
         The lists are NDJSON from `hukou ingest --as death|enlistment|emigration|birth` (normalized \
-        or not: crosscheck derives its own comparison keys). They are indexed in memory; the \
+        or not: crosscheck derives its own comparison keys), or the agencies' CSV / XML files \
+        themselves (by extension: read as `hukou ingest --as KIND` would). They are indexed in memory; the \
         register streams through, so memory grows with the lists, not the register. Records pass \
         through unchanged; after the last one come the findings (DECEASED_STILL_REGISTERED, \
         ENLISTED_STILL_REGISTERED, EMIGRATED_STILL_REGISTERED with action cancel or verify; \
@@ -61,11 +63,31 @@ public struct CrosscheckCommand: StageCommand {
         if minEnlistAge < 0 || maxNamesakes < 0 { throw ValidationError("--min-enlist-age and --max-namesakes must not be negative") }
     }
 
+    /// A list file: NDJSON records, or an agency's CSV / XML export (by its extension), read
+    /// with ingest's header synonyms for the list kind (`hukou ingest --as KIND`) so that a
+    /// pipeline can name the agencies' files directly. A row ingest rejects stops the run with
+    /// its file and line: ingest the list alone with `--rejects` to see every bad row.
+    static func readList(_ path: String, kind: String, _ context: StageContext) throws -> [Record] {
+        let lower = path.lowercased()
+        guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { return try context.readRecords(path) }
+        guard let schema = HeaderSynonyms.schema(for: kind) else { throw StageError.usage("no list kind '\(kind)'") }
+        let input: InputFile
+        do { input = try InputFile(path: path) } catch { throw StageError.noInput(path: path, message: "cannot open: \(error.description)") }
+        var records: [Record] = []
+        let collect = Emitter(stage: "crosscheck", downstream: { records.append($0) }, rejects: { r in
+            throw StageError.badData(src: r.src, message: "\(r.reason) (ingest the list alone with --rejects to keep its bad rows)")
+        })
+        let ingest = IngestStage(resolver: FieldResolver(schema: schema))
+        try ingest.read(input, collect)
+        try ingest.finish(collect)
+        return records
+    }
+
     public func makeStage(_ context: StageContext) throws -> StageInstance {
         var lists: [Record] = []
         for (kind, paths) in [(RecordKind.death, deaths), (RecordKind.enlistment, enlistments), (RecordKind.emigration, emigrations), (RecordKind.birth, births)] {
             for path in paths {
-                for r in try context.readRecords(path) {
+                for r in try Self.readList(path, kind: kind, context) {
                     // A list file of the wrong kind is a usage mistake that would silently match nothing.
                     guard r.kind == kind else {
                         throw StageError.badData(src: r.src.isEmpty ? path : r.src, message: "--\(kind)s expects records of kind \(kind), found '\(r.kind)'")

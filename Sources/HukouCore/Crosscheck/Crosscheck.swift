@@ -82,7 +82,7 @@ struct CrossEntry {
         self.record = r
         name = r.text("name")
         pinyin = NameKey.pinyin(name)
-        id = IDNumber.normalizeText(r.text("id_number"))
+        id = IDCompare.usable(r.text("id_number"))
         idKey = IDCompare.key(id)
         idValid = IDCompare.isValid(id)
         var b = ListValue.isoDate(r.text("birth_date"))
@@ -93,8 +93,8 @@ struct CrossEntry {
         sex = s
         let dateField = ["death": "death_date", "enlistment": "enlist_date", "emigration": "settle_date"][kind] ?? ""
         date = dateField.isEmpty ? nil : ListValue.isoDate(r.text(dateField))
-        motherKey = IDCompare.key(IDNumber.normalizeText(r.text("mother_id")))
-        fatherKey = IDCompare.key(IDNumber.normalizeText(r.text("father_id")))
+        motherKey = IDCompare.key(IDCompare.usable(r.text("mother_id")))
+        fatherKey = IDCompare.key(IDCompare.usable(r.text("father_id")))
         outOfPolicy = kind == "birth" && ListValue.isOutOfPolicy(r.text("in_policy"))
         age = Int(r.text("age").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "岁", with: ""))
         address = NameKey.plain(r.text("address"))
@@ -193,7 +193,7 @@ public final class CrosscheckEngine {
     public func observe(_ r: Record) {
         let order = seen
         seen += 1
-        let id = IDNumber.normalizeText(r.text("id_number"))
+        let id = IDCompare.usable(r.text("id_number"))
         let idKey = IDCompare.key(id)
         var snap: Int? = nil
         func snapshot() -> Int {

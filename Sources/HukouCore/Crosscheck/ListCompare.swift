@@ -84,6 +84,15 @@ public enum IDRelation: String, Sendable {
 
 /// ID-number comparisons on text normalized with `IDNumber.normalizeText`.
 public enum IDCompare {
+    /// The number as crosscheck compares it: normalized text, or "" when it cannot identify
+    /// anybody (not the shape of an ID number, or destroyed by a spreadsheet: two `4.30321E+17`
+    /// are not the same number).
+    public static func usable(_ raw: String) -> String {
+        let t = IDNumber.normalizeText(raw)
+        guard IDNumber(t) != nil, !IDNumber.looksExcelCorrupted(t) else { return "" }
+        return t
+    }
+
     /// The key both sides are indexed by: the 18-digit form of a well-shaped number (15 digits
     /// upgraded), else the text itself.
     public static func key(_ text: String) -> String {
