@@ -25,24 +25,13 @@ public struct PersonRow: Sendable {
     /// Builds the row from a (normalized or raw) person record. Cheap on purpose: every person
     /// of the register passes here; keys are derived only for the few that orders cite.
     public init(_ r: Record) {
-        let reg = r["registered"]?.objectValue
-        let labels = r["labels"]?.objectValue
-        func registered(_ f: String) -> String { reg?.string(f) ?? r.text(f) }
-        func shown(_ f: String) -> String {
-            // Coded fields print as their label (男, 汉族, 户主) when normalize supplied one.
-            if let l = labels?.string(f), !l.isEmpty { return l }
-            let v = registered(f)
-            if f == "sex" { return ["1": "男", "2": "女"][v] ?? v }
-            return v
-        }
+        let v = RegisteredView(r)
         var s = r.src
         s.reserveCapacity(256)
-        for v in [registered("household"), registered("name"), shown("sex"), shown("ethnicity"),
-                  registered("birth_date"), registered("id_number"), shown("relation"), registered("village"),
-                  registered("group"), registered("address"), registered("station"), r.text("relation"),
-                  r.text("id_number"), r.text("name"), r.text("birth_date")] {
+        for x in [v.household, v.name, v.sex, v.ethnicity, v.birthDate, v.idNumber, v.relation, v.village,
+                  v.group, v.address, v.station, v.relationCode, v.idNorm, v.nameNorm, v.birthNorm] {
             s.append(Self.sep)
-            s += v
+            s += x
         }
         packed = s
     }
@@ -57,6 +46,73 @@ public struct PersonRow: Sendable {
         let b = d["birth_norm"] ?? ""
         d["name_key"] = NameKey.plain(d["name_norm"] ?? "") + "|" + (ListValue.isoDate(b) ?? b)
         return d
+    }
+}
+
+/// A person's values as an order or a list prints them, read in one pass over the record: the
+/// value as registered where normalize changed it, coded fields as their GB/T label, and the
+/// normalized ID, name, birth date and relation code beside them.
+public struct RegisteredView {
+    public var household = "", name = "", sex = "", ethnicity = "", birthDate = "", idNumber = ""
+    public var relation = "", village = "", group = "", address = "", station = ""
+    public var relationCode = "", idNorm = "", nameNorm = "", birthNorm = ""
+
+    public init(_ r: Record) {
+        var registered: JSONObject?
+        var labels: JSONObject?
+        for f in r.fields {
+            guard case .string(let v) = f.value else {
+                if f.key == "registered" { registered = f.value.objectValue }
+                if f.key == "labels" { labels = f.value.objectValue }
+                continue
+            }
+            switch f.key {
+            case "household": household = v
+            case "name": name = v; nameNorm = v
+            case "sex": sex = v
+            case "ethnicity": ethnicity = v
+            case "birth_date": birthDate = v; birthNorm = v
+            case "id_number": idNumber = v; idNorm = v
+            case "relation": relation = v; relationCode = v
+            case "village": village = v
+            case "group": group = v
+            case "address": address = v
+            case "station": station = v
+            default: break
+            }
+        }
+        if let reg = registered {
+            for f in reg.fields {
+                guard case .string(let v) = f.value else { continue }
+                switch f.key {
+                case "household": household = v
+                case "name": name = v
+                case "sex": sex = v
+                case "ethnicity": ethnicity = v
+                case "birth_date": birthDate = v
+                case "id_number": idNumber = v
+                case "relation": relation = v
+                case "village": village = v
+                case "group": group = v
+                case "address": address = v
+                case "station": station = v
+                default: break
+                }
+            }
+        }
+        // Coded fields print as their label (男, 汉族, 户主) when normalize supplied one.
+        if let l = labels {
+            for f in l.fields {
+                guard case .string(let v) = f.value, !v.isEmpty else { continue }
+                switch f.key {
+                case "sex": sex = v
+                case "ethnicity": ethnicity = v
+                case "relation": relation = v
+                default: break
+                }
+            }
+        }
+        if sex == "1" { sex = "男" } else if sex == "2" { sex = "女" }
     }
 }
 

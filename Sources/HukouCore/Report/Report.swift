@@ -68,16 +68,8 @@ public final class ReportBuilder {
 
     /// Adds a register person to its village's list (values as registered, labels for codes).
     public func addPerson(_ r: Record) {
-        let reg = r["registered"]?.objectValue
-        let labels = r["labels"]?.objectValue
-        func registered(_ f: String) -> String { reg?.string(f) ?? r.text(f) }
-        func shown(_ f: String) -> String {
-            if let l = labels?.string(f), !l.isEmpty { return l }
-            let v = registered(f)
-            if f == "sex" { return ["1": "男", "2": "女"][v] ?? v }
-            return v
-        }
-        let village = registered("village"), group = registered("group"), household = registered("household")
+        let p = RegisteredView(r)
+        let village = p.village, group = p.group, household = p.household
         let v: Int32
         if let k = villageIndex[village] { v = k } else {
             v = Int32(villageNames.count)
@@ -91,10 +83,12 @@ public final class ReportBuilder {
             groupNames.append(group)
         }
         households[v, default: []].insert(household)
-        let birth = registered("birth_date")
-        let cells = [group, household, registered("name"), shown("sex"), shown("ethnicity"), birth,
-                     id(registered("id_number")), shown("relation"), registered("address")].map(CSV.quote).joined(separator: ",")
-        rows.append(VRow(village: v, group: g, rel: Int16(Self.relationRank(r.text("relation"))), household: household, birth: birth, src: r.src, cells: cells))
+        var cells = ""
+        for (k, x) in [group, household, p.name, p.sex, p.ethnicity, p.birthDate, id(p.idNumber), p.relation, p.address].enumerated() {
+            if k > 0 { cells += "," }
+            cells += CSV.quote(x)
+        }
+        rows.append(VRow(village: v, group: g, rel: Int16(Self.relationRank(p.relationCode)), household: household, birth: p.birthDate, src: r.src, cells: cells))
     }
     public func addOrder(_ r: Record) { orders.append(r) }
     public func addWarning(_ r: Record) { warnings.append(r) }
@@ -290,6 +284,7 @@ struct CSV {
         text += cells.map(Self.quote).joined(separator: ",") + "\n"
     }
     static func quote(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) { return s }
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
