@@ -219,7 +219,7 @@ public final class CrosscheckEngine {
         if !name.isEmpty, !byBirthName.isEmpty, let hits = byBirthName[pinyin(name)] {
             // A registered child whose birth date was mistyped: same name, another date; it
             // counts only in a parent's household (decided at the end).
-            for k in hits where birthISO != entries[k].birth {
+            for k in hits where birthISO != entries[k].birth && Self.nearDate(birthISO, entries[k].birth) {
                 let p = snapshot()
                 let names = NameKey.relation(entries[k].name, persons[p].name)
                 if names.agrees { candidates[k].append(CrossCandidate(person: p, basis: .nameOnly, names: names, weight: 2, dateAgrees: false)) }
