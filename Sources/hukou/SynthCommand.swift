@@ -25,7 +25,7 @@ struct SynthCommand: ParsableCommand {
 
         Examples:
           hukou synth --seed 1 --persons 3000 --out testdata/county
-          hukou synth --seed 7 --persons 1000000 --out bench/data/county-1m --problem-rate 0.002
+          hukou synth --seed 7 --persons 1000000 --out bench/data/county-1000000
           hukou synth --seed 1 --persons 5000 --county 654022 --out out/chabuchaer
         """
     )
@@ -38,14 +38,14 @@ struct SynthCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No summary on stderr.") var quiet = false
 
     mutating func run() throws {
-        if mkdir(out, 0o755) != 0 && errno != EEXIST {
-            throw IOFailure.cannotCreate(path: out, reason: errnoText())
-        }
         let synth: Synthesizer
         do {
             synth = try Synthesizer(SynthOptions(seed: seed, persons: persons, outDir: out, county: county, problemRate: problemRate))
         } catch let e as SynthError {
-            throw DriverError.usage(e.description)
+            throw DriverError.usage("synth: \(e.description)")
+        }
+        if mkdir(out, 0o755) != 0 && errno != EEXIST {
+            throw IOFailure.cannotCreate(path: out, reason: errnoText())
         }
         let summary = try synth.run()
         if !quiet {
