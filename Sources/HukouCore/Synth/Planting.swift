@@ -144,10 +144,9 @@ extension Synthesizer {
             var notes: [String] = []
             let id = noise.id(p.trueID, birthYear: p.birth.year, &rng, notes: &notes)
             let name = noise.name(p.name, &rng, notes: &notes, allowVariant: !id.isEmpty)
-            deaths.add(ListEntry(date: died, order: 0,
-                                 fields: [name, p.sex == 1 ? "男" : "女", id, ListNoise.date(died, excel: true, &rng), nextCertificate(died),
+            try deaths.add(date: died, fields: [name, p.sex == 1 ? "男" : "女", id, ListNoise.date(died, excel: true, &rng), nextCertificate(died),
                                           rng.pick(["疾病", "疾病", "自然死亡", "意外", "不详"]), hh.place.address, String(p.birth.years(to: died))],
-                                 person: p.src, codes: [code], note: (["died \(died.iso)"] + notes).joined(separator: "; ")))
+                                 person: p.src, codes: [code], note: (["died \(died.iso)"] + notes).joined(separator: "; "))
         case DecoyCode.death.rawValue:
             // A stranger: same name and birth year, another birth date and number, not registered here.
             var b = SynthDate(days: SynthDate(p.birth.year, 1, 1).days + rng.below(365))
@@ -155,10 +154,9 @@ extension Synthesizer {
             let id = maker.ids.issue(birth: b, sex: p.sex, migrant: rng.chance(0.4), older: false, &rng)
             let died = maker.date(between: SynthDate(days: ref.days - 4 * 365), ref, &rng)
             let other = townships[otherTownship(t)]
-            deaths.add(ListEntry(date: died, order: 0,
-                                 fields: [p.name, p.sex == 1 ? "男" : "女", id, ListNoise.date(died, excel: true, &rng), nextCertificate(died),
+            try deaths.add(date: died, fields: [p.name, p.sex == 1 ? "男" : "女", id, ListNoise.date(died, excel: true, &rng), nextCertificate(died),
                                           "疾病", "\(countyName)\(other.name)", String(b.years(to: died))],
-                                 person: nil, decoyOf: p.src, note: "decoy: same name and birth year as a living registered person, another number"))
+                                 person: nil, decoyOf: p.src, note: "decoy: same name and birth year as a living registered person, another number")
         case ProblemCode.enlisted.rawValue:
             var years: [SynthDate] = []
             for y in 2021...2026 {
@@ -170,19 +168,17 @@ extension Synthesizer {
             var notes: [String] = []
             let id = noise.id(p.trueID, birthYear: p.birth.year, &rng, notes: &notes)
             let name = noise.name(p.name, &rng, notes: &notes, allowVariant: !id.isEmpty)
-            enlistments.add(ListEntry(date: d, order: 0,
-                                      fields: [name, id, ListNoise.date(d, excel: false, &rng), "\(countyName)\(t.name)", "男", p.birth.iso],
-                                      person: p.src, codes: [code], note: (["enlisted \(d.iso)"] + notes).joined(separator: "; ")))
+            try enlistments.add(date: d, fields: [name, id, ListNoise.date(d, excel: false, &rng), "\(countyName)\(t.name)", "男", p.birth.iso],
+                                      person: p.src, codes: [code], note: (["enlisted \(d.iso)"] + notes).joined(separator: "; "))
         case ProblemCode.emigrated.rawValue:
             let d = maker.date(between: SynthDate(days: ref.days - 8 * 365), SynthDate(days: ref.days - 30), &rng)
             var notes: [String] = []
             let id = noise.id(p.trueID, birthYear: p.birth.year, &rng, notes: &notes)
             let name = noise.name(p.name, &rng, notes: &notes, allowVariant: !id.isEmpty)
             let countries = options.county.hasPrefix("65") ? ["哈萨克斯坦", "吉尔吉斯斯坦", "土耳其", "俄罗斯"] : ["美国", "加拿大", "澳大利亚", "新西兰", "日本", "新加坡", "英国", "德国"]
-            emigrations.add(ListEntry(date: d, order: 0,
-                                      fields: [name, id, rng.pick(countries), ListNoise.date(d, excel: false, &rng), p.sex == 1 ? "男" : "女",
+            try emigrations.add(date: d, fields: [name, id, rng.pick(countries), ListNoise.date(d, excel: false, &rng), p.sex == 1 ? "男" : "女",
                                                p.birth.iso, "E" + pad(rng.below(100_000_000), 8)],
-                                      person: p.src, codes: [code], note: (["settled abroad \(d.iso)"] + notes).joined(separator: "; ")))
+                                      person: p.src, codes: [code], note: (["settled abroad \(d.iso)"] + notes).joined(separator: "; "))
         default:
             try truth.add(code, refs: [p.src], field: field, note: note)
         }
@@ -286,7 +282,7 @@ extension Synthesizer {
     }
 
     /// A birth-certificate entry: for a registered baby (no truth) or an unregistered one.
-    func addBirthEntry(_ hh: SynthHousehold, child: SynthPerson, mother: Int, father: Int?, registered: Bool) {
+    func addBirthEntry(_ hh: SynthHousehold, child: SynthPerson, mother: Int, father: Int?, registered: Bool) throws {
         let mo = hh.members[mother]
         let fa = father.map { hh.members[$0] }
         var codes: [String] = []
@@ -309,11 +305,10 @@ extension Synthesizer {
         let motherID = rng.chance(0.05) ? IDMaker.cosmetic(mo.trueID, &rng) : mo.trueID
         let institution = rng.pick(["\(countyName)人民医院", "\(countyName)妇幼保健院", "\(townships[hh.place.town].name)卫生院"])
         certificate += 1
-        births.add(ListEntry(date: child.birth, order: 0,
-                             fields: [name, child.sex == 1 ? "男" : "女", ListNoise.date(child.birth, excel: false, &rng),
+        try births.add(date: child.birth, fields: [name, child.sex == 1 ? "男" : "女", ListNoise.date(child.birth, excel: false, &rng),
                                       (child.birth.year >= 2024 ? "R" : "Q") + "43" + pad(certificate, 7),
                                       mo.name, motherID, fa?.name ?? "", fa?.trueID ?? "", inPolicy, countyName, institution],
-                             person: nil, codes: codes, note: note))
+                             person: nil, codes: codes, note: note)
     }
 
     /// Entries for people who are not in this register (moved away long ago, other counties).
@@ -327,40 +322,38 @@ extension Synthesizer {
             let id = maker.ids.issue(birth: b, sex: sex, migrant: rng.chance(0.6), older: false, &rng)
             return (name, b, id)
         }
-        for _ in 0..<(deaths.entries.count / 2 + 3) {
+        for _ in 0..<(deaths.count / 2 + 3) {
             let sex = rng.chance(0.55) ? 1 : 2
             let s = stranger(age: 45...95, sex: sex)
             let died = maker.date(between: SynthDate(days: ref.days - 5 * 365), ref, &rng)
             var notes: [String] = []
             let id = noise.id(s.id, birthYear: s.birth.year, &rng, notes: &notes)
-            deaths.add(ListEntry(date: died, order: 0,
-                                 fields: [s.name, sex == 1 ? "男" : "女", id, ListNoise.date(died, excel: true, &rng), nextCertificate(died),
+            try deaths.add(date: died, fields: [s.name, sex == 1 ? "男" : "女", id, ListNoise.date(died, excel: true, &rng), nextCertificate(died),
                                           "疾病", countyName, String(s.birth.years(to: died))],
-                                 person: nil, note: "not in this register"))
+                                 person: nil, note: "not in this register")
         }
-        for _ in 0..<(enlistments.entries.count / 2 + 2) {
+        for _ in 0..<(enlistments.count / 2 + 2) {
             let s = stranger(age: 19...23, sex: 1)
             let d = SynthDate(2026, 9, 1)
-            enlistments.add(ListEntry(date: d, order: 0, fields: [s.name, s.id, d.iso, countyName, "男", s.birth.iso], person: nil, note: "not in this register"))
+            try enlistments.add(date: d, fields: [s.name, s.id, d.iso, countyName, "男", s.birth.iso], person: nil, note: "not in this register")
         }
-        for _ in 0..<(emigrations.entries.count / 2 + 2) {
+        for _ in 0..<(emigrations.count / 2 + 2) {
             let sex = rng.chance(0.5) ? 1 : 2
             let s = stranger(age: 25...70, sex: sex)
             let d = maker.date(between: SynthDate(days: ref.days - 8 * 365), SynthDate(days: ref.days - 30), &rng)
-            emigrations.add(ListEntry(date: d, order: 0, fields: [s.name, s.id, "加拿大", d.iso, sex == 1 ? "男" : "女", s.birth.iso, "E" + pad(rng.below(100_000_000), 8)],
-                                      person: nil, note: "not in this register"))
+            try emigrations.add(date: d, fields: [s.name, s.id, "加拿大", d.iso, sex == 1 ? "男" : "女", s.birth.iso, "E" + pad(rng.below(100_000_000), 8)],
+                                      person: nil, note: "not in this register")
         }
-        for _ in 0..<(births.entries.count / 5 + 3) {
+        for _ in 0..<(births.count / 5 + 3) {
             let mo = stranger(age: 22...40, sex: 2)
             let fa = stranger(age: 24...45, sex: 1)
             let b = maker.date(between: SynthDate(days: ref.days - 3 * 365), SynthDate(days: ref.days - 10), &rng)
             let sex = rng.chance(0.52) ? 1 : 2
             let name = String(fa.name.prefix(1)) + maker.names.given(female: sex == 2, year: b.year, &rng)
             certificate += 1
-            births.add(ListEntry(date: b, order: 0,
-                                 fields: [name, sex == 1 ? "男" : "女", b.iso, "R43" + pad(certificate, 7), mo.name, mo.id, fa.name, fa.id,
+            try births.add(date: b, fields: [name, sex == 1 ? "男" : "女", b.iso, "R43" + pad(certificate, 7), mo.name, mo.id, fa.name, fa.id,
                                           rng.chance(0.9) ? "是" : "否", countyName, "\(countyName)人民医院"],
-                                 person: nil, note: "parents not in this register"))
+                                 person: nil, note: "parents not in this register")
         }
     }
 

@@ -91,8 +91,11 @@ public final class Synthesizer {
     var townships: [SynthTownship] = []
     var pending: [PendingRow] = []
     var truth: TruthWriter!
+    /// Quotas: a plant is due when its share reaches 1 (dictionary for the rarer codes, an
+    /// array in `personCodes` order for the per-person ones, looked at for every person).
     var due: [String: Double] = [:]
-    var deaths: AgencyList, enlistments: AgencyList, emigrations: AgencyList, births: AgencyList
+    var personDue: [Double] = []
+    let deaths: AgencyList, enlistments: AgencyList, emigrations: AgencyList, births: AgencyList
     let countyName: String
     let display: String
     var summary = SynthSummary()
@@ -126,17 +129,18 @@ public final class Synthesizer {
         display = options.outDir.hasSuffix("/") ? options.outDir : options.outDir + "/"
         let minority = options.county.hasPrefix("65")
         deaths = AgencyList(file: "deaths.csv", header: ["姓名", "性别", "身份证号", "死亡日期", minority ? "死亡证明编号" : "火化证号", "死亡原因", "住址", "年龄"],
-                            encoding: "GB18030", bom: false, crlf: true)
+                            encoding: "GB18030", bom: false, crlf: true, dir: options.outDir)
         enlistments = AgencyList(file: "enlistments.csv", header: ["姓名", "身份证号", "入伍时间", "应征地", "性别", "出生日期"],
-                                 encoding: "GB18030", bom: false, crlf: true)
+                                 encoding: "GB18030", bom: false, crlf: true, dir: options.outDir)
         emigrations = AgencyList(file: "emigrations.csv", header: ["姓名", "公民身份号码", "定居国家(地区)", "批准日期", "性别", "出生日期", "护照号码"],
-                                 encoding: "UTF-8", bom: false, crlf: false)
+                                 encoding: "UTF-8", bom: false, crlf: false, dir: options.outDir)
         births = AgencyList(file: "births.csv", header: ["新生儿姓名", "性别", "出生日期", "出生医学证明编号", "母亲姓名", "母亲身份证号", "父亲姓名", "父亲身份证号", "是否政策内", "出生地点", "接生机构"],
-                            encoding: "UTF-8", bom: true, crlf: true)
+                            encoding: "UTF-8", bom: true, crlf: true, dir: options.outDir)
         // Each code's first plant comes within half a cycle, so small outputs hold every code.
         for c in Synthesizer.personCodes + Synthesizer.householdCodes + [ProblemCode.birthNotRegistered.rawValue] {
             due[c] = 0.5 + 0.5 * rng.unit()
         }
+        personDue = Synthesizer.personCodes.map { due[$0]! }
         due[ProblemCode.birthOutOfPolicy.rawValue] = 1
     }
 
@@ -203,7 +207,7 @@ public final class Synthesizer {
         }
         try addOutsiders()
         for list in [deaths, enlistments, emigrations, births] {
-            let rows = try list.write(dir: options.outDir, display: display, truth: truth)
+            let rows = try list.write(display: display, truth: truth)
             summary.files.append((list.file, rows))
         }
         try truth.close()
@@ -300,13 +304,13 @@ public final class Synthesizer {
         var plans: [(member: Int, code: String, note: String, field: String?)] = []
         if householdProblem == nil {
             for k in hh.members.indices {
-                for c in Synthesizer.personCodes { due[c]! += options.problemRate }
+                for c in personDue.indices { personDue[c] += options.problemRate }
                 guard !hh.members[k].used && !hh.members[k].protected else { continue }
-                for c in Synthesizer.personCodes where due[c]! >= 1 {
-                    if let plan = plant(c, &hh.members[k], township: t) {
-                        due[c]! -= 1
+                for (c, code) in Synthesizer.personCodes.enumerated() where personDue[c] >= 1 {
+                    if let plan = plant(code, &hh.members[k], township: t) {
+                        personDue[c] -= 1
                         hh.members[k].used = true
-                        plans.append((k, c, plan.note, plan.field))
+                        plans.append((k, code, plan.note, plan.field))
                         break
                     }
                 }
@@ -356,8 +360,8 @@ public final class Synthesizer {
             }
         }
         for plan in plans { try followUp(plan.code, hh.members[plan.member], hh: hh, township: t, index: index, note: plan.note, field: plan.field) }
-        for b in birthEntries { addBirthEntry(hh, child: hh.members[b.child], mother: b.mother, father: b.father, registered: true) }
-        if let u = unregistered { addBirthEntry(hh, child: u.baby, mother: u.mother, father: u.father, registered: false) }
+        for b in birthEntries { try addBirthEntry(hh, child: hh.members[b.child], mother: b.mother, father: b.father, registered: true) }
+        if let u = unregistered { try addBirthEntry(hh, child: u.baby, mother: u.mother, father: u.father, registered: false) }
     }
 
     /// The mother (and father) of a child or grandchild in the household, if both are there.

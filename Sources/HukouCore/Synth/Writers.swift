@@ -23,7 +23,7 @@ public final class SynthCSV {
         out = try ByteOutput.file(path)
         iconv = encoding == "UTF-8" ? nil : Iconv(from: "UTF-8", to: encoding)
         self.crlf = crlf
-        buffer.reserveCapacity(1 << 22)
+        buffer.reserveCapacity(1 << 18)
         if bom { try out.write([0xEF, 0xBB, 0xBF]) }
     }
 
@@ -37,7 +37,17 @@ public final class SynthCSV {
         if crlf { buffer.append(13) }
         buffer.append(10)
         lines += 1
-        if buffer.count >= 1 << 22 { try flush() }
+        if buffer.count >= 1 << 18 { try flush() }
+        return display + ":" + String(lines)
+    }
+
+    /// Writes one row already encoded as CSV (no line end) and returns its `src`.
+    public func raw(_ line: String) throws -> String {
+        buffer.append(contentsOf: line.utf8)
+        if crlf { buffer.append(13) }
+        buffer.append(10)
+        lines += 1
+        if buffer.count >= 1 << 18 { try flush() }
         return display + ":" + String(lines)
     }
 
@@ -86,7 +96,7 @@ public final class SynthXML {
     public init(path: String, display: String, station: String) throws {
         self.display = display
         out = try ByteOutput.file(path)
-        buffer.reserveCapacity(1 << 22)
+        buffer.reserveCapacity(1 << 18)
         line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         line("<常住人口 派出所=\"\(SynthXML.escape(station))\">")
     }
@@ -138,7 +148,7 @@ public final class SynthXML {
             persons += 1
         }
         line("  </户>")
-        if buffer.count >= 1 << 22 {
+        if buffer.count >= 1 << 18 {
             try out.write(buffer)
             buffer.removeAll(keepingCapacity: true)
         }
