@@ -258,3 +258,51 @@ struct SynthTests {
         #expect(names.variant("古丽·买买提", &r2)!.0.contains("·") == false)
     }
 }
+
+/// End to end: `hukou synth`, then `hukou ingest` of every file by the path truth cites; every
+/// truth ref is the src of an ingested record, and the records show the planted problems.
+@Suite("synth → ingest")
+struct SynthIngestTests {
+    @Test func truthRefsAreIngestSrcs() throws {
+        let dir = try makeTempDir()
+        let r = try sh("""
+            cd '\(dir.path)' && hukou synth --seed 11 --persons 2000 --out c --quiet && \
+            hukou ingest c/register_*.csv c/register_*.xml && \
+            hukou ingest --as death c/deaths.csv && hukou ingest --as enlistment c/enlistments.csv && \
+            hukou ingest --as emigration c/emigrations.csv && hukou ingest --as birth c/births.csv
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        var bySrc: [String: Record] = [:]
+        for line in r.out.split(separator: "\n") {
+            let rec = try JSONParser.parse(String(line)).objectValue!
+            #expect(bySrc.updateValue(rec, forKey: rec.src) == nil, "two records with src \(rec.src)")
+        }
+        let persons = bySrc.values.filter { $0.kind == "person" }.count
+        let readme = try String(contentsOf: dir.appendingPathComponent("c/README.txt"), encoding: .utf8)
+        #expect(readme.contains("Persons in the register: \(persons) in"))
+        let truth = try readTruth(dir.appendingPathComponent("c/truth.ndjson"))
+        #expect(truth.count > 100)
+        for t in truth {
+            let refs = (t["refs"]?.arrayValue ?? []).compactMap(\.stringValue)
+            for ref in refs { #expect(bySrc[ref] != nil, "\(t.text("code")): \(ref) is not the src of an ingested record") }
+            guard let first = bySrc[refs[0]] else { continue }
+            let id = IDNumber.normalizeText(first.text("id_number"))
+            switch t.text("code") {
+            case ProblemCode.idMissing.rawValue: #expect(id.isEmpty && first.kind == "person")
+            case ProblemCode.id15.rawValue: #expect(id.count == 15)
+            case ProblemCode.idExcel.rawValue: #expect(IDNumber.looksExcelCorrupted(id))
+            case ProblemCode.idBadChecksum.rawValue: #expect(IDNumber(id)?.checksumValid == false)
+            case ProblemCode.deceased.rawValue: #expect(bySrc[refs[1]]?.kind == "death" && first.kind == "person")
+            case ProblemCode.enlisted.rawValue: #expect(bySrc[refs[1]]?.kind == "enlistment")
+            case ProblemCode.emigrated.rawValue: #expect(bySrc[refs[1]]?.kind == "emigration")
+            case ProblemCode.birthNotRegistered.rawValue: #expect(first.kind == "birth")
+            case ProblemCode.householdWithoutHead.rawValue, ProblemCode.householdMultipleHeads.rawValue:
+                #expect(Set(refs.map { bySrc[$0]!.text("household") }).count == 1)
+            case DecoyCode.death.rawValue:
+                let dead = bySrc[refs[1]]!, living = first
+                #expect(dead.text("name") == living.text("name") && dead.text("id_number") != living.text("id_number"))
+            default: break
+            }
+        }
+    }
+}
