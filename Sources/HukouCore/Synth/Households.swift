@@ -88,7 +88,7 @@ struct HouseholdMaker {
         if minorityCounty {
             let u = rng.unit()
             if u < 0.40 { return ("01", false) }
-            if u < 0.65 { return ("28", false) }    // 锡伯族: Han-style names
+            if u < 0.65 { return ("38", false) }    // 锡伯族: Han-style names
             if u < 0.77 { return ("05", true) }     // 维吾尔族
             if u < 0.90 { return ("17", true) }     // 哈萨克族
             return ("03", false)                    // 回族
@@ -114,12 +114,12 @@ struct HouseholdMaker {
                          relationCode: String, relation: String, _ rng: inout SynthRandom) -> SynthPerson {
         let y = birth.year
         let age = birth.years(to: ref)
-        let name = eth.dotted ? names.dotName(female: sex == 2, &rng)
+        // For a transliterated name, `surname` is the father's given name (the part after the dot).
+        let name = eth.dotted ? names.dotName(female: sex == 2, patronym: surname, &rng)
             : names.hanName(female: sex == 2, year: y, surname: surname, &rng)
-        // Adults born elsewhere (in-migrants, wives from other counties); older numbers of the county.
+        // Adults born elsewhere (in-migrants, wives from other counties); older codes of the county.
         let migrant = age >= 18 && rng.chance(role == .spouse || role == .childSpouse ? 0.15 : 0.04)
-        let older = !migrant && y <= 1983 && rng.chance(0.12)
-        let id = ids.issue(birth: birth, sex: sex, migrant: migrant, older: older, &rng)
+        let id = ids.issue(birth: birth, sex: sex, migrant: migrant, older: true, &rng)
         let marital: String
         switch role {
         case .head, .spouse, .childSpouse: marital = age < 20 ? "未婚" : "已婚"
@@ -145,7 +145,7 @@ struct HouseholdMaker {
                           relationCode: "02", relation: "户主", &rng)
         }
         let headAge = head.birth.years(to: ref)
-        let headSurname = head.dotted ? nil : String(head.name.prefix(Tables.compoundSurnames.contains(String(head.name.prefix(2))) ? 2 : 1))
+        let headSurname: String? = head.dotted ? nil : names.familyPart(head.name)
         members.append(head)
         if given != nil && rng.chance(0.5) { return SynthHousehold(place: place, members: members) }
         if headAge >= 70 && rng.chance(0.35) { return SynthHousehold(place: place, members: members) }
@@ -166,6 +166,10 @@ struct HouseholdMaker {
             }
         }
         if members.count == 1 { members[0].marital = headAge < 30 ? "未婚" : (rng.chance(0.6) ? "丧偶" : "离婚") }
+
+        // What the children's names carry: the head's surname, or after the dot the father's name.
+        let father = [head, spouse].compactMap { $0 }.first { $0.sex == 1 }
+        let childSurname: String? = head.dotted ? father.map { names.familyPart($0.name) } : headSurname
 
         // Children: born at least 21 years after both parents, at most 44 after the elder.
         let older = spouse.map { min($0.birth.days, head.birth.days) } ?? head.birth.days
@@ -194,7 +198,7 @@ struct HouseholdMaker {
             let code = sex == 1 ? ["22", "23", "24", "25"][min(n, 3)] : ["32", "33", "34", "35"][min(n, 3)]
             let rel = rng.chance(0.25) ? (sex == 1 ? "子" : "女") : ordinals[min(n, 3)] + (sex == 1 ? "子" : "女")
             let relCode = rel.count == 1 ? (sex == 1 ? "20" : "30") : code
-            var c = person(role: .child, sex: sex, birth: b, surname: headSurname, eth: headEth,
+            var c = person(role: .child, sex: sex, birth: b, surname: childSurname, eth: headEth,
                            relationCode: relCode, relation: rel, &rng)
             if age >= 25 && rng.chance(0.6) { c.marital = "已婚" }
             members.append(c)
@@ -212,7 +216,7 @@ struct HouseholdMaker {
                         for _ in 0..<rng.int(0...2) {
                             let gb = date(between: gEarliest, ref, &rng)
                             let gs = rng.chance(0.52) ? 1 : 2
-                            members.append(person(role: .grandchild, sex: gs, birth: gb, surname: c.dotted ? nil : String(c.name.prefix(1)),
+                            members.append(person(role: .grandchild, sex: gs, birth: gb, surname: names.familyPart(c.name),
                                                   eth: headEth, relationCode: gs == 1 ? "41" : "42", relation: gs == 1 ? "孙子" : "孙女", &rng))
                         }
                     }
@@ -226,7 +230,7 @@ struct HouseholdMaker {
                 let gap = rng.int(24...36)
                 let b = SynthDate(days: head.birth.days - gap * 365 - rng.below(300))
                 guard b.years(to: ref) <= 95 else { continue }
-                let p = person(role: .parent, sex: sex, birth: b, surname: sex == 1 ? headSurname : nil, eth: headEth,
+                let p = person(role: .parent, sex: sex, birth: b, surname: sex == 1 && !head.dotted ? headSurname : nil, eth: headEth,
                                relationCode: sex == 1 ? "51" : "52", relation: sex == 1 ? "父亲" : "母亲", &rng)
                 members.append(p)
             }

@@ -81,12 +81,23 @@ public struct IDMaker {
         return IDMaker.make(region: region, birth: birth, sequence: seq)
     }
 
-    /// A valid number for a person born in the county (or an older code of it, or elsewhere),
-    /// falling back to the county's code and then to in-migrant codes when a day is full.
+    /// An older code of the county for someone born in `y`, sometimes: numbers keep the code of
+    /// the county when they were issued (first ID cards from 1985, later at birth registration),
+    /// so where the code changed after that, most older people carry the old one; a few born
+    /// while an old code was in use carry it too.
+    public func olderCode(birthYear y: Int, _ rng: inout SynthRandom) -> String? {
+        let issued = max(y, 1985)
+        if let o = olderCodes.first(where: { issued >= $0.first && issued <= $0.last }), rng.chance(0.6) { return o.code }
+        if let o = olderCodes.first(where: { y >= $0.first && y <= $0.last }), rng.chance(0.12) { return o.code }
+        return nil
+    }
+
+    /// A valid number for a person born in the county (an older code of it when `older` and
+    /// `olderCode` says so) or elsewhere, falling back to the county's code and then to
+    /// in-migrant codes when a day is full.
     public mutating func issue(birth: SynthDate, sex: Int, migrant: Bool, older: Bool, _ rng: inout SynthRandom) -> String {
-        let y = birth.year
-        if older, let o = olderCodes.filter({ y >= $0.first && y <= $0.last }).first,
-           let id = issue(region: o.code, birth: birth, sex: sex) { return id }
+        if older && !migrant, let o = olderCode(birthYear: birth.year, &rng),
+           let id = issue(region: o, birth: birth, sex: sex) { return id }
         if !migrant, let id = issue(region: county, birth: birth, sex: sex) { return id }
         while true {
             if let id = issue(region: rng.pick(migrantCodes), birth: birth, sex: sex) { return id }

@@ -13,7 +13,7 @@ public struct NameMaker: Sendable {
     let homophones: [String: [Character]]
     let reading: [Character: String]
 
-    static let maleChars = Array("伟强军勇杰涛明超华平刚辉斌鹏波建国文林峰宇浩志海亮俊磊飞龙成东兵新春德光荣金祥福生才宏民庆云松立中永家佳子豪轩博睿泽晨阳鑫凯健坤")
+    static let maleChars = Array("伟强军勇杰涛明超华平刚辉斌鹏波建国文林峰宇浩志海亮俊磊飞龙成东兵新春德光荣金祥福生才宏民庆云松立中永家佳豪轩博睿泽晨阳鑫凯健坤")
     static let femaleChars = Array("芳娜敏静丽艳娟霞燕玲英红梅兰琴云莉萍秀桂凤玉珍华慧婷雪琳洁颖倩欣怡涵萱悦佳妍雨诗思晶丹琼薇")
     static let oldMale = ["建国", "国华", "建华", "志强", "德明", "春生", "福生", "金生", "国庆", "建军", "卫国", "德胜", "长青", "光明", "永红"]
     static let oldFemale = ["秀英", "桂英", "秀兰", "桂兰", "玉兰", "凤英", "淑珍", "红英", "秀珍", "桂芳", "冬梅", "春兰", "金凤", "月娥", "翠花"]
@@ -86,8 +86,16 @@ public struct NameMaker: Sendable {
     }
 
     /// A transliterated Uyghur / Kazakh name: given name, U+00B7, father's name.
-    public func dotName(female: Bool, _ rng: inout SynthRandom) -> String {
-        rng.pick(female ? NameMaker.dotFemaleGiven : NameMaker.dotMaleGiven) + "·" + rng.pick(NameMaker.dotFather)
+    /// The second part is the father's given name when he is known (`patronym`).
+    public func dotName(female: Bool, patronym: String? = nil, _ rng: inout SynthRandom) -> String {
+        rng.pick(female ? NameMaker.dotFemaleGiven : NameMaker.dotMaleGiven) + "·" + (patronym ?? rng.pick(NameMaker.dotFather))
+    }
+
+    /// The surname of a Han name (compound surnames recognised), or the given part of a
+    /// transliterated one (what the children's names carry after the dot).
+    public func familyPart(_ name: String) -> String {
+        if let dot = name.firstIndex(of: "·") { return String(name[..<dot]) }
+        return String(name.prefix(compound.contains(String(name.prefix(2))) ? 2 : 1))
     }
 
     /// The kinds of variant another agency's list (or a second registration) writes.

@@ -271,10 +271,9 @@ extension Synthesizer {
         let surnameOf = father.map { m[$0] } ?? m[mother]
         let name: String
         if surnameOf.dotted {
-            name = maker.names.dotName(female: sex == 2, &rng)
+            name = maker.names.dotName(female: sex == 2, patronym: father.map { maker.names.familyPart(m[$0].name) }, &rng)
         } else {
-            let s = String(surnameOf.name.prefix(Tables.compoundSurnames.contains(String(surnameOf.name.prefix(2))) ? 2 : 1))
-            name = maker.names.hanName(female: sex == 2, year: b.year, surname: s, &rng)
+            name = maker.names.hanName(female: sex == 2, year: b.year, surname: maker.names.familyPart(surnameOf.name), &rng)
         }
         let baby = SynthPerson(role: .child, name: name, sex: sex, birth: b, ethnicity: m[mother].ethnicity, relationCode: "20",
                                relation: "子", education: "", marital: "未婚", trueID: "", id: "", dotted: surnameOf.dotted)
