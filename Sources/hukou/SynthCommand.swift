@@ -44,10 +44,26 @@ struct SynthCommand: ParsableCommand {
         } catch let e as SynthError {
             throw DriverError.usage("synth: \(e.description)")
         }
-        if mkdir(out, 0o755) != 0 && errno != EEXIST {
-            throw IOFailure.cannotCreate(path: out, reason: errnoText())
+        // mkdir -p
+        var prefix = out.hasPrefix("/") ? "/" : ""
+        for part in out.split(separator: "/") {
+            prefix += part
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw IOFailure.cannotCreate(path: prefix, reason: errnoText())
+            }
+            prefix += "/"
         }
-        let summary = try synth.run()
+        let total = persons
+        if !quiet && isTerminal(2) {
+            synth.progress = { n in Diagnostics.progress("hukou synth: \(n) of \(total) persons") }
+        }
+        let summary: SynthSummary
+        do {
+            summary = try synth.run()
+        } catch let e as SynthError {
+            throw DriverError.usage("synth: \(e.description)")
+        }
+        if !quiet && isTerminal(2) { Diagnostics.progress("") }
         if !quiet {
             let planted = summary.counts.filter { !$0.code.hasPrefix("DECOY_") }.map(\.count).reduce(0, +)
             let decoys = summary.counts.filter { $0.code.hasPrefix("DECOY_") }.map(\.count).reduce(0, +)

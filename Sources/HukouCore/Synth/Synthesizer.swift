@@ -3,6 +3,7 @@
 // and writes the manifest. Memory stays flat in the register's size: households are written as
 // they are made; only a short queue of pending second registrations, the ID counters and the
 // lists (a few per cent of the persons) are kept.
+import Foundation
 import HukouIO
 
 /// What to make.
@@ -99,6 +100,8 @@ public final class Synthesizer {
     let countyName: String
     let display: String
     var summary = SynthSummary()
+    /// Called now and then with the persons written so far (the command shows it on a terminal).
+    public var progress: ((Int) -> Void)?
     var certificate = 0
 
     static let personCodes: [String] = [
@@ -165,24 +168,34 @@ public final class Synthesizer {
         // At least three townships (two CSV, one XML), one more per 40,000 persons.
         let wanted = min(order.count, max(3, (options.persons + 39_999) / 40_000))
         var usedFiles: Set<String> = []
+        var plan: [(code: String, name: String, villages: [String], file: String, station: String)] = []
         for k in 0..<wanted {
             let code = order[k], town = byTown[code]!
             var base = Synthesizer.pinyin(town.name)
             if base.isEmpty || usedFiles.contains(base) { base = code }
             usedFiles.insert(base)
             let station = (town.name.count > 2 && "镇乡".contains(town.name.last!) ? String(town.name.dropLast()) : town.name) + "派出所"
-            let xml = k == 1
-            let file = "register_\(base).\(xml ? "xml" : "csv")"
-            let path = options.outDir + "/" + file
+            plan.append((code, town.name, town.villages, "register_\(base).\(k == 1 ? "xml" : "csv")", station))
+        }
+        // Register files of an earlier run with other options would be ingested with this run's
+        // truth by `DIR/register_*`: refuse rather than delete them.
+        let mine = Set(plan.map(\.file))
+        let stale = ((try? FileManager.default.contentsOfDirectory(atPath: options.outDir)) ?? [])
+            .filter { $0.hasPrefix("register_") && !mine.contains($0) }.sorted()
+        if !stale.isEmpty {
+            throw SynthError(description: "\(options.outDir) holds register files of another run (\(stale.prefix(3).joined(separator: ", "))); use an empty or new folder")
+        }
+        for (k, p) in plan.enumerated() {
+            let path = options.outDir + "/" + p.file
             var csv: SynthCSV?, xw: SynthXML?
-            if xml {
-                xw = try SynthXML(path: path, display: display + file, station: station)
+            if k == 1 {
+                xw = try SynthXML(path: path, display: display + p.file, station: p.station)
             } else {
-                csv = try SynthCSV(path: path, display: display + file, encoding: "GB18030", bom: false, crlf: true)
+                csv = try SynthCSV(path: path, display: display + p.file, encoding: "GB18030", bom: false, crlf: true)
                 try csv!.row(PersonField.all.map(\.chinese))
             }
-            townships.append(SynthTownship(index: k, code: code, name: town.name, file: file, villages: town.villages,
-                                           station: station, csv: csv, xml: xw))
+            townships.append(SynthTownship(index: k, code: p.code, name: p.name, file: p.file, villages: p.villages,
+                                           station: p.station, csv: csv, xml: xw))
         }
     }
 
@@ -200,6 +213,7 @@ public final class Synthesizer {
         while summary.persons < options.persons {
             try makeHousehold(index: index)
             index += 1
+            if index & 0xFFFF == 0 { progress?(summary.persons) }
         }
         for t in townships {
             if let c = t.csv { try c.close(); summary.files.append((t.file, c.rows)) }
