@@ -189,9 +189,15 @@ extension Synthesizer {
         for _ in 0..<20 {
             let n = p.dotted ? maker.names.dotName(female: p.sex == 2, &rng)
                 : maker.names.hanName(female: p.sex == 2, year: p.birth.year, surname: maker.names.surname(&rng), &rng)
-            if n.first != p.name.first && n != p.name { return n }
+            // Another surname that does not even sound the same (章 for 张 would read as one name).
+            if n.first != p.name.first && reading(n.first!) != reading(p.name.first!) { return n }
         }
         return (p.name.first == "王" ? "李" : "王") + String(p.name.dropFirst())
+    }
+
+    func reading(_ c: Character) -> String {
+        guard let sc = c.unicodeScalars.first, let r = Tables.pinyin[sc.value]?.first else { return String(c) }
+        return String(r.filter { $0.isLetter })
     }
 
     /// Queues the second registration of `p`, in one of its variants.
