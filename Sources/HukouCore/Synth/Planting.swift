@@ -227,7 +227,7 @@ extension Synthesizer {
                 ?? maker.ids.issue(birth: p.birth, sex: p.sex, migrant: false, older: false, &rng)
             a.trueID = a.id
             cross = false
-            note = "same person under two valid numbers (一人多号), same village"
+            note = "same person under two valid numbers (一人多号), same township"
         case 5:
             let d = typo(p.birth)
             a.birth = d
