@@ -17,6 +17,7 @@ public struct ScoreRow: Sendable, Equatable {
         guard let p = precision, let r = recall else { return nil }
         return p + r == 0 ? 0 : 2 * p * r / (p + r)
     }
+    /// An empty row for `code`.
     public init(code: String) { self.code = code }
 }
 

@@ -4,54 +4,54 @@
 // (mixed date formats, 1/2 for sex, 汉/01 for ethnicity, dots and spaces in names) at low rates.
 
 /// One person as generated: the true facts, and the values as they will be written.
-public struct SynthPerson {
-    public enum Role: Sendable { case head, spouse, child, parent, childSpouse, grandchild, other }
-    public var role: Role
-    public var name: String
+struct SynthPerson {
+    enum Role: Sendable { case head, spouse, child, parent, childSpouse, grandchild, other }
+    var role: Role
+    var name: String
     /// 1 male, 2 female.
-    public var sex: Int
-    public var birth: SynthDate
+    var sex: Int
+    var birth: SynthDate
     /// GB/T 3304 code.
-    public var ethnicity: String
+    var ethnicity: String
     /// GB/T 4761 code and the name written in the export.
-    public var relationCode: String
-    public var relation: String
-    public var education: String
-    public var marital: String
+    var relationCode: String
+    var relation: String
+    var education: String
+    var marital: String
     /// The person's true 18-digit number.
-    public var trueID: String
+    var trueID: String
     /// The ID as written (a planted problem may change it).
-    public var id: String
+    var id: String
     /// Written instead of the formatted birth date when set (typos, invalid dates).
-    public var birthField: String?
-    public var ethnicityField: String?
-    public var relationField: String?
+    var birthField: String?
+    var ethnicityField: String?
+    var relationField: String?
     /// Written name when it differs from the true name (second registrations).
-    public var nameField: String?
+    var nameField: String?
     /// Whether the name carries a middle dot (transliterated minority name).
-    public var dotted: Bool
+    var dotted: Bool
     /// Set when a problem or a list touches this person: no second plan may.
-    public var used = false
+    var used = false
     /// Set when an agency list must find this person exactly as generated.
-    public var protected = false
+    var protected = false
     /// `path:line` once written.
-    public var src = ""
+    var src = ""
 }
 
 /// The place of a household: township, village, group and house number.
-public struct SynthPlace {
-    public var town: Int
-    public var village: String
-    public var group: Int
-    public var house: Int
-    public var number: String
-    public var address: String
+struct SynthPlace {
+    var town: Int
+    var village: String
+    var group: Int
+    var house: Int
+    var number: String
+    var address: String
 }
 
 /// A household being built.
-public struct SynthHousehold {
-    public var place: SynthPlace
-    public var members: [SynthPerson]
+struct SynthHousehold {
+    var place: SynthPlace
+    var members: [SynthPerson]
 }
 
 /// The fixed date the synthetic register is "as of" (ages, recent births and lists are counted

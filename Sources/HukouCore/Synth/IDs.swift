@@ -22,6 +22,7 @@ public struct IDMaker {
     private var flat: [[UInt16]] = []
     private var sparse: [Int: UInt16] = [:]
 
+    /// Makes numbers for `county`, its older codes and in-migrants (codes from the tables).
     public init(county: String) {
         self.county = county
         let current = Tables.divisions[county]?.first(where: { $0.lastYear == nil })?.name

@@ -28,6 +28,7 @@ public struct NameMaker: Sendable {
     /// The separators exports carry instead of U+00B7.
     public static let dotVariants: [Character] = ["•", "・", "‧", "⋅", "∙", "．", "."]
 
+    /// Builds the weighted tables and the homophone index from the vendored tables.
     public init() {
         surnames = WeightedTable(Tables.surnames.map { ($0.surname, $0.share) })
         compound = Tables.compoundSurnames

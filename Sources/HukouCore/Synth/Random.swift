@@ -43,6 +43,7 @@ public struct WeightedTable<T>: @unchecked Sendable {
     public let items: [T]
     private let cumulative: [Double]
 
+    /// A table over (item, weight) pairs; weights need not sum to 1.
     public init(_ pairs: [(T, Double)]) {
         items = pairs.map(\.0)
         var c: [Double] = []
@@ -92,7 +93,9 @@ public func civilFromDays(_ z0: Int) -> (year: Int, month: Int, day: Int) {
 public struct SynthDate: Sendable, Hashable, Comparable {
     public let days: Int
     public var year: Int { civilFromDays(days).year }
+    /// The date `days` days after 1970-01-01.
     public init(days: Int) { self.days = days }
+    /// The date y-m-d (proleptic Gregorian; the caller passes a real date).
     public init(_ y: Int, _ m: Int, _ d: Int) { days = daysFromCivil(y, m, d) }
     public var parts: (year: Int, month: Int, day: Int) { civilFromDays(days) }
     public var iso: String { let p = parts; return isoDate(p.year, p.month, p.day) }

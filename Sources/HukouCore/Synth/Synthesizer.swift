@@ -16,6 +16,7 @@ public struct SynthOptions: Sendable {
     /// Per code, the share of opportunities (persons, households or possible mothers) planted.
     public var problemRate: Double
 
+    /// Options as `hukou synth` takes them (defaults: 湘潭县, 0.005 per code).
     public init(seed: UInt64, persons: Int, outDir: String, county: String = "430321", problemRate: Double = 0.005) {
         self.seed = seed
         self.persons = persons
@@ -114,6 +115,7 @@ public final class Synthesizer {
         ProblemCode.householdWithoutHead.rawValue, ProblemCode.householdMultipleHeads.rawValue, ProblemCode.relationAgeImpossible.rawValue,
     ]
 
+    /// Checks the options (a `SynthError` when they cannot work); nothing is written yet.
     public init(_ options: SynthOptions) throws {
         guard options.persons >= 1 else { throw SynthError(description: "--persons must be at least 1") }
         guard options.problemRate >= 0 && options.problemRate <= 0.05 else {

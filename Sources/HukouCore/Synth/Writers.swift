@@ -93,6 +93,7 @@ public final class SynthXML {
     public private(set) var lines = 0
     public private(set) var persons = 0
 
+    /// Opens `path` and writes the declaration and the root element with the station.
     public init(path: String, display: String, station: String) throws {
         self.display = display
         out = try ByteOutput.file(path)
@@ -155,6 +156,7 @@ public final class SynthXML {
         return srcs
     }
 
+    /// Closes the root element, flushes and renames the file into place.
     public func close() throws {
         line("</常住人口>")
         try out.write(buffer)
