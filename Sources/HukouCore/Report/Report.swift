@@ -69,7 +69,8 @@ public final class ReportBuilder {
     /// Adds a register person to its village's list (values as registered, labels for codes).
     public func addPerson(_ r: Record) {
         let p = RegisteredView(r)
-        let village = p.village, group = p.group, household = p.household
+        // A village is keyed with its police station: two townships may each have a 新村.
+        let village = p.station + "\u{1F}" + p.village, group = p.group, household = p.household
         let v: Int32
         if let k = villageIndex[village] { v = k } else {
             v = Int32(villageNames.count)
@@ -142,7 +143,7 @@ public final class ReportBuilder {
         var counts: [String: [String: Int]] = [:]
         var orderCounts: [String: Int] = [:]
         for o in orders {
-            let v = o.text("village")
+            let v = o.text("station") + "\u{1F}" + o.text("village")
             if people[v] == nil && !villages.contains(v) { villages.append(v) }
             orderCounts[v, default: 0] += 1
             for e in o["evidence"]?.arrayValue ?? [] {
@@ -160,7 +161,7 @@ public final class ReportBuilder {
         var start = 0
         while start < order.count {
             let village = rows[order[start]].village
-            let name = villageNames[Int(village)]
+            let (station, name) = Self.split(villageNames[Int(village)])
             var text = CSV(header: ["序号", "村(居)委会", "村民小组", "户号", "姓名", "性别", "民族", "出生日期", "公民身份号码", "与户主关系", "住址", "备注"]).text
             let quotedVillage = CSV.quote(name)
             var end = start
@@ -171,7 +172,8 @@ public final class ReportBuilder {
                 text += String(n) + "," + quotedVillage + "," + r.cells + "," + CSV.quote((remarks[r.src] ?? []).joined(separator: "；")) + "\n"
                 end += 1
             }
-            files.append(ReportFile(name: "verify-list-\(Self.fileSafe(name)).csv", text: text))
+            let stationPart = station.isEmpty ? "" : Self.fileSafe(station) + "-"
+            files.append(ReportFile(name: "verify-list-\(stationPart)\(Self.fileSafe(name)).csv", text: text))
             start = end
         }
 
@@ -215,10 +217,16 @@ public final class ReportBuilder {
         return r
     }
 
+    /// A station–village key's two parts.
+    static func split(_ key: String) -> (station: String, village: String) {
+        let parts = key.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
+        return parts.count == 2 ? (String(parts[0]), String(parts[1])) : ("", key)
+    }
+
     func statistics(villages: [String], codes: [String], households: [String: Int], people: [String: Int], counts: [String: [String: Int]], orders: [String: Int]) -> [ReportFile] {
-        let header = ["村(居)委会", "户数", "人数"] + codes.map { ProblemNames.zh($0) } + ["问题合计", "整改通知单"]
-        var csv = CSV(header: ["村(居)委会", "户数", "人数"] + codes.map { "\(ProblemNames.zh($0))(\($0))" } + ["问题合计", "整改通知单"])
-        var md = "# 人口普查户口整顿工作情况统计表\n\n| " + header.joined(separator: " | ") + " |\n|" + header.enumerated().map { $0.offset == 0 ? "---|" : "---:|" }.joined() + "\n"
+        let header = ["派出所", "村(居)委会", "户数", "人数"] + codes.map { ProblemNames.zh($0) } + ["问题合计", "整改通知单"]
+        var csv = CSV(header: ["派出所", "村(居)委会", "户数", "人数"] + codes.map { "\(ProblemNames.zh($0))(\($0))" } + ["问题合计", "整改通知单"])
+        var md = "# 人口普查户口整顿工作情况统计表\n\n| " + header.joined(separator: " | ") + " |\n|" + header.enumerated().map { $0.offset < 2 ? "---|" : "---:|" }.joined() + "\n"
         var totals = [Int](repeating: 0, count: codes.count + 4)
         for v in villages {
             var cells = [households[v] ?? 0, people[v] ?? 0]
@@ -231,12 +239,13 @@ public final class ReportBuilder {
             cells.append(sum)
             cells.append(orders[v] ?? 0)
             for (i, n) in cells.enumerated() { totals[i] += n }
-            let name = v.isEmpty ? "（未知）" : v
-            csv.row([name] + cells.map(String.init))
-            md += "| " + ([name] + cells.map(String.init)).joined(separator: " | ") + " |\n"
+            let (station, village) = Self.split(v)
+            let name = village.isEmpty ? "（未知）" : village
+            csv.row([station, name] + cells.map(String.init))
+            md += "| " + ([station, name] + cells.map(String.init)).joined(separator: " | ") + " |\n"
         }
-        csv.row(["合计"] + totals.map(String.init))
-        md += "| **合计** | " + totals.map { "**\($0)**" }.joined(separator: " | ") + " |\n"
+        csv.row(["合计", ""] + totals.map(String.init))
+        md += "| **合计** | | " + totals.map { "**\($0)**" }.joined(separator: " | ") + " |\n"
         return [ReportFile(name: "statistics.csv", text: csv.text), ReportFile(name: "statistics.md", text: md)]
     }
 
