@@ -75,6 +75,11 @@ F=[
 with open("findings.ndjson","w") as f:
     for r in F: f.write(json.dumps(r,ensure_ascii=False,separators=(",",":"))+"\n")
 
+# Deaths: same ID; 15-digit twin in traditional characters; no ID with name, birth, sex; two
+# candidates; the ID held by another name; death before birth; two namesakes with other valid
+# numbers (one born the same day); another county's person; a valid number that is not the bad
+# one registered for a namesake born the same day (王二); no ID with age and address agreeing;
+# age against; address against.
 lst("deaths.ndjson","death",[
  {"name":"王伟","sex":"男","id_number":wangwei,"death_date":"2024-03-01","certificate":"HZ2024-001","cause":"","address":"","age":"74"},
  {"name":"張秀英","sex":"女","id_number":to15(zhang),"death_date":"2024-04-02","certificate":"HZ2024-002","cause":"","address":"","age":""},
@@ -85,6 +90,7 @@ lst("deaths.ndjson","death",[
  {"name":"王芳","sex":"女","id_number":idn("1960-06-06",304),"death_date":"2024-08-06","certificate":"HZ2024-007","cause":"","address":"","age":""},
  {"name":"王芳","sex":"女","id_number":idn("1960-04-04",308),"death_date":"2024-08-07","certificate":"HZ2024-008","cause":"","address":"","age":""},
  {"name":"欧阳修","sex":"男","id_number":idn("1930-01-01",111,"430302"),"death_date":"2024-09-01","certificate":"HZ2024-009","cause":"","address":"","age":""},
+ {"name":"王二","sex":"男","id_number":idn("1978-08-08",357),"death_date":"2024-10-04","certificate":"HZ2024-013","cause":"","address":"","age":""},
  {"name":"何军","sex":"男","id_number":"","death_date":"2024-10-01","certificate":"HZ2024-010","cause":"","address":"湘潭县花石镇石桥村第2组","age":"39"},
  {"name":"王芳","sex":"女","id_number":"","death_date":"2024-10-02","certificate":"HZ2024-011","cause":"","address":"湘潭县","age":"70"},
  {"name":"马超","sex":"男","id_number":"","death_date":"2024-10-03","certificate":"HZ2024-012","cause":"","address":"株洲市荷塘区某街道","age":"36"},
@@ -98,12 +104,18 @@ lst("enlistments.ndjson","enlistment",[
 lst("emigrations.ndjson","emigration",[
  {"name":"郑晓明","id_number":zheng,"country":"加拿大","settle_date":"2023-11-20","sex":"","birth_date":"","passport":"E12345678"},
 ])
+# Births: a registered baby (R430001); an unregistered one in the mother's household, one in the
+# father's (out of policy); a same-name brother two years later; a baby named and born like
+# another family's registered child, whose mother is registered here (R430007: still to
+# register); a mother's number held by a woman of another name (R430008: no household here).
 lst("births.ndjson","birth",[
  {"name":"王小宝","sex":"男","birth_date":"2024-01-10","certificate":"R430001","mother_name":"张秀英","mother_id":zhang,"father_name":"王伟","father_id":wangwei,"in_policy":"是","birthplace":"","institution":"湘潭县妇幼保健院"},
  {"name":"郑一诺","sex":"女","birth_date":"2024-05-05","certificate":"R430002","mother_name":"黄丽","mother_id":huangwife,"father_name":"郑小明","father_id":zheng,"in_policy":"是","birthplace":"","institution":"湘潭县妇幼保健院"},
  {"name":"何乐","sex":"男","birth_date":"2024-06-06","certificate":"R430003","mother_name":"何婷","mother_id":"","father_name":"何军","father_id":dad,"in_policy":"政策外","birthplace":"","institution":"湘潭县妇幼保健院"},
  {"name":"郑小宝","sex":"男","birth_date":"2023年3月5日","certificate":"Q430005","mother_name":"黄丽","mother_id":huangwife,"father_name":"郑小明","father_id":zheng,"in_policy":"是","birthplace":"","institution":""},
  {"name":"郑小宝","sex":"男","birth_date":"2025-02-02","certificate":"R430006","mother_name":"黄丽","mother_id":huangwife,"father_name":"郑小明","father_id":zheng,"in_policy":"是","birthplace":"","institution":""},
+ {"name":"王小宝","sex":"男","birth_date":"2024-01-10","certificate":"R430007","mother_name":"黄丽","mother_id":huangwife,"father_name":"","father_id":"","in_policy":"是","birthplace":"","institution":""},
+ {"name":"赵小花","sex":"女","birth_date":"2024-03-03","certificate":"R430008","mother_name":"赵某","mother_id":wangfang,"father_name":"","father_id":"","in_policy":"是","birthplace":"","institution":""},
  {"name":"路人甲","sex":"男","birth_date":"2024-07-07","certificate":"R430004","mother_name":"某某","mother_id":idn("1995-01-01",402,"430302"),"father_name":"","father_id":"","in_policy":"是","birthplace":"","institution":""},
 ])
 

@@ -207,10 +207,14 @@ public final class CrosscheckEngine {
                 for k in hits { consider(k, snapshot()) }
             }
             if let hits = byParentID[idKey] {
+                // The parent's number must be held by a person of the parent's name: a number
+                // held by someone else (a typo, a shared number) gives no household.
                 let p = snapshot()
+                let name = persons[p].name
                 for k in hits {
-                    if entries[k].motherKey == idKey, mothers[k] == nil { mothers[k] = p }
-                    if entries[k].fatherKey == idKey, fathers[k] == nil { fathers[k] = p }
+                    let e = entries[k]
+                    if e.motherKey == idKey, mothers[k] == nil, NameKey.relation(e.record.text("mother_name"), name) != .different { mothers[k] = p }
+                    if e.fatherKey == idKey, fathers[k] == nil, NameKey.relation(e.record.text("father_name"), name) != .different { fathers[k] = p }
                 }
             }
         }
@@ -274,8 +278,10 @@ public final class CrosscheckEngine {
         case .typo:
             if names.agrees && !birthDiffers { basis = .idTypo }
         case .different:
-            // Two valid numbers that differ belong to two people (the namesake case).
-            if !(e.idValid && s.idValid), names.agrees, birthAgrees, !sexDiffers { basis = .nameBirth }
+            // A valid number on the list that is not the person's (nor a typo of it) belongs to
+            // somebody else, whether or not the registered number is itself right (the namesake
+            // case). Only a broken number on the list leaves name and birth date to go by.
+            if !e.idValid, names.agrees, birthAgrees, !sexDiffers { basis = .nameBirth }
         case .missing:
             if e.id.isEmpty {
                 if ageDiffers {
@@ -399,7 +405,8 @@ public final class CrosscheckEngine {
         // Births: a certificate is fine when a registered child of that birth date and sex has an
         // agreeing name (pass 1), or, in a parent's household, when the name agrees and the date
         // is a near miss (a typo), or the date agrees and the name does not (a milk name) (pass 2).
-        // Exact matches go first so that a sibling cannot take another certificate's child.
+        // Exact matches go first, each pass over all certificates, so that a sibling or another
+        // family's baby cannot take a certificate's child.
         var linkedBirths = Set<Int>()
         let births = entries.indices.filter { entries[$0].kind == RecordKind.birth }
         func homes(_ k: Int) -> [String] {
@@ -420,7 +427,13 @@ public final class CrosscheckEngine {
                 verdicts[k] = .birthMatched(best)
             }
         }
-        for k in births { pick(k) { c, _ in c.names.agrees && c.dateAgrees } }
+        // 1a: in a parent's household, an agreeing name (homophones too) and the same date;
+        // 1b: only when the mother is not registered here (her household unknown): elsewhere,
+        // the same spelling, date and sex. With the mother's household known, a baby of the same
+        // name and birthday in another family is somebody else's (popular names collide in a
+        // county of a million).
+        for k in births { pick(k) { c, home in home && c.names.agrees && c.dateAgrees } }
+        for k in births where verdicts[k] == nil && mothers[k] == nil { pick(k) { c, _ in c.names == .same && c.dateAgrees } }
         for k in births where verdicts[k] == nil {
             let date = entries[k].birth
             pick(k) { c, home in
