@@ -15,9 +15,9 @@ import HukouIO
 /// files to `write` (the stage itself never opens files).
 public final class ReportStage: Stage {
     let builder: ReportBuilder
-    let write: ([ReportFile]) throws -> Void
+    let write: (ReportFile) throws -> Void
 
-    public init(builder: ReportBuilder, write: @escaping ([ReportFile]) throws -> Void) {
+    public init(builder: ReportBuilder, write: @escaping (ReportFile) throws -> Void) {
         self.builder = builder
         self.write = write
     }
@@ -41,7 +41,7 @@ public final class ReportStage: Stage {
         }
     }
 
-    public func finish(_ out: Emitter) throws { try write(builder.build()) }
+    public func finish(_ out: Emitter) throws { try builder.build(write) }
 }
 
 /// The command line of `hukou report`.
@@ -75,17 +75,17 @@ public struct ReportCommand: StageCommand {
         var config = ReportConfig()
         config.mask = mask
         let dir = out, excel = excel
-        return .filter(ReportStage(builder: ReportBuilder(config: config)) { files in
-            try ReportWriter.write(files, into: dir, excel: excel)
+        return .filter(ReportStage(builder: ReportBuilder(config: config)) { file in
+            try ReportWriter.write(file, into: dir, excel: excel)
         })
     }
 }
 
 /// Writes report files atomically, mode 0600, creating the directory (0700) when missing.
 enum ReportWriter {
-    static func write(_ files: [ReportFile], into dir: String, excel: Bool) throws {
+    static func write(_ f: ReportFile, into dir: String, excel: Bool) throws {
         try makeDirectories(dir)
-        for f in files {
+        do {
             var bytes: [UInt8]
             if excel && f.isCSV {
                 let crlf = f.text.replacingOccurrences(of: "\n", with: "\r\n")

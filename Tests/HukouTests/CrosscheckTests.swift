@@ -72,4 +72,20 @@ struct CrosscheckTests {
         let out = e.decide().records
         #expect(out.count == 1 && out[0].kind == "unmatched")
     }
+
+    @Test func packedStoreAndArena() {
+        var s = PackedStore()
+        s.add("a.csv:2", ["王伟", "", "430321198503121234"])
+        s.add("a.csv:3", ["李娜"])
+        s.add("a.csv:2", ["王伟", "x"])
+        #expect(s.get("a.csv:2") == ["王伟", "x"])
+        #expect(s.get("a.csv:3") == ["李娜"])
+        #expect(s.get("a.csv:4") == nil)
+        #expect(s.count == 2)
+        var a = TextArena()
+        let p = a.append(["src", "", "a,b"])
+        let q = a.append([""])
+        #expect(a.get(p) == ["src", "", "a,b"])
+        #expect(a.get(q) == [""])
+    }
 }

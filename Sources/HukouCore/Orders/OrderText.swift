@@ -21,13 +21,13 @@ enum OrderText {
     /// A list date as ISO when readable, else as written.
     static func day(_ s: String) -> String { ListValue.isoDate(s) ?? s }
 
-    static func render(number: String, draft d: OrderDraft, persons: [String: PersonRow], due: String) -> String {
+    static func render(number: String, draft d: OrderDraft, persons: PersonRows, due: String) -> String {
         let title = d.action == "cancel" ? (reasonTitles[d.reason] ?? "注销户口") : (actionTitles[d.action] ?? d.action)
         var lines: [String] = []
         lines.append("户口整顿整改通知单 \(number)（\(title)）")
         let loc = [d.location.station, d.location.village, d.location.group].filter { !$0.isEmpty }.joined(separator: " ")
         lines.append("单位：\(loc)\(d.location.household.isEmpty ? "" : " 户号\(d.location.household)")")
-        func who(_ src: String) -> String { describe(persons[src]?.values, src: src) }
+        func who(_ src: String) -> String { describe(persons[src], src: src) }
         let subjects = d.persons.filter { $0.role == "subject" || $0.role == "member" }.map { who($0.src) }
         let f0 = d.findings[0]
         let entry = f0["entry"]?.objectValue ?? JSONObject()

@@ -13,35 +13,29 @@ public struct OrdersConfig: Sendable {
     public init() {}
 }
 
-/// A register person as the orders quote it: the values as registered (before normalize), kept
-/// packed in one string so a million of them stay small.
-public struct PersonRow: Sendable {
-    static let sep: Character = "\u{1F}"
-    /// Field order of the packed values: registered values first, then the normalized ID,
+/// The register persons orders quote: the values as registered (before normalize), kept in a
+/// PackedStore so that a million of them stay small.
+public struct PersonRows {
+    /// Field order of the stored values: registered values first, then the normalized ID,
     /// name and birth date the order number is derived from.
-    public static let fields = ["src", "household", "name", "sex", "ethnicity", "birth_date", "id_number", "relation", "village", "group", "address", "station", "relation_code", "id_norm", "name_norm", "birth_norm"]
-    let packed: String
+    public static let fields = ["household", "name", "sex", "ethnicity", "birth_date", "id_number", "relation", "village", "group", "address", "station", "relation_code", "id_norm", "name_norm", "birth_norm"]
+    var store = PackedStore()
+    public init() {}
 
-    /// Builds the row from a (normalized or raw) person record. Cheap on purpose: every person
-    /// of the register passes here; keys are derived only for the few that orders cite.
-    public init(_ r: Record) {
+    /// Remembers a (normalized or raw) person record. Cheap on purpose: every person of the
+    /// register passes here; keys are derived only for the few that orders cite.
+    public mutating func add(_ r: Record) {
         let v = RegisteredView(r)
-        var s = r.src
-        s.reserveCapacity(256)
-        for x in [v.household, v.name, v.sex, v.ethnicity, v.birthDate, v.idNumber, v.relation, v.village,
-                  v.group, v.address, v.station, v.relationCode, v.idNorm, v.nameNorm, v.birthNorm] {
-            s.append(Self.sep)
-            s += x
-        }
-        packed = s
+        store.add(r.src, [v.household, v.name, v.sex, v.ethnicity, v.birthDate, v.idNumber, v.relation, v.village,
+                          v.group, v.address, v.station, v.relationCode, v.idNorm, v.nameNorm, v.birthNorm])
     }
 
-    /// The unpacked values by field name, with `id_key` (18-digit form) and `name_key`
-    /// (name and ISO birth date) for order numbers.
-    public var values: [String: String] {
-        let parts = packed.split(separator: Self.sep, omittingEmptySubsequences: false)
-        var d: [String: String] = [:]
-        for (k, f) in Self.fields.enumerated() where k < parts.count { d[f] = String(parts[k]) }
+    /// The values of `src` by field name, with `src`, `id_key` (18-digit form) and `name_key`
+    /// (name and ISO birth date) for order numbers; nil for a src never seen.
+    public subscript(src: String) -> [String: String]? {
+        guard let parts = store.get(src) else { return nil }
+        var d: [String: String] = ["src": src]
+        for (k, f) in Self.fields.enumerated() where k < parts.count { d[f] = parts[k] }
         d["id_key"] = IDCompare.key(IDNumber.normalizeText(d["id_norm"] ?? ""))
         let b = d["birth_norm"] ?? ""
         d["name_key"] = NameKey.plain(d["name_norm"] ?? "") + "|" + (ListValue.isoDate(b) ?? b)
@@ -135,14 +129,14 @@ struct OrderDraft {
 /// Builds orders from persons and findings.
 public final class OrderBuilder {
     let config: OrdersConfig
-    var persons: [String: PersonRow] = [:]
+    var persons = PersonRows()
     var drafts: [String: OrderDraft] = [:]
     var draftOrder: [String] = []
 
     public init(config: OrdersConfig) { self.config = config }
 
     /// Remembers a register person (orders quote the registered values).
-    public func addPerson(_ r: Record) { persons[r.src] = PersonRow(r) }
+    public func addPerson(_ r: Record) { persons.add(r) }
 
     static let crossCodes: [String: String] = ["DECEASED_STILL_REGISTERED": "death", "ENLISTED_STILL_REGISTERED": "enlistment", "EMIGRATED_STILL_REGISTERED": "emigration"]
     static let defaultAction: [String: String] = [
@@ -170,7 +164,7 @@ public final class OrderBuilder {
         var identity: String
         var involved: [(String, String)] = []
         func ident(_ src: String) -> String {
-            guard let v = persons[src]?.values else { return "src:" + src }
+            guard let v = persons[src] else { return "src:" + src }
             return (v["id_key"] ?? "").isEmpty ? "nk:" + (v["name_key"] ?? "") + "|" + (v["household"] ?? "") : "id:" + v["id_key"]!
         }
         switch code {
@@ -187,7 +181,7 @@ public final class OrderBuilder {
             identity = members.map(ident).sorted().joined(separator: ";")
             involved = members.map { ($0, "member") }
         case "HOUSEHOLD_WITHOUT_HEAD", "HOUSEHOLD_MULTIPLE_HEADS":
-            let v = persons[refs[0]]?.values ?? [:]
+            let v = persons[refs[0]] ?? [:]
             let hh = (v["station"] ?? f.text("station")) + "|" + (v["village"] ?? f.text("village")) + "|" + (v["household"] ?? f.text("household"))
             subjectKey = "household:" + hh
             identity = "household:" + hh
@@ -224,7 +218,7 @@ public final class OrderBuilder {
         if f.text("code").hasPrefix("BIRTH_") || persons[src] == nil {
             return (f.text("station"), f.text("village"), f.text("group"), f.text("household"))
         }
-        let v = persons[src]!.values
+        let v = persons[src]!
         return (v["station"] ?? "", v["village"] ?? "", v["group"] ?? "", v["household"] ?? "")
     }
 
@@ -278,7 +272,7 @@ public final class OrderBuilder {
             var o = JSONObject()
             o.append("src", .string(p.src))
             o.append("role", .string(p.role))
-            if let v = persons[p.src]?.values {
+            if let v = persons[p.src] {
                 for f in ["household", "name", "sex", "ethnicity", "birth_date", "id_number", "relation", "village", "group", "address"] {
                     o.append(f, .string(v[f] ?? ""))
                 }

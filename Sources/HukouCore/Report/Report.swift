@@ -51,17 +51,18 @@ public final class ReportBuilder {
     var groupIndex: [String: Int32] = [:]
     var groupNames: [String] = []
     var households: [Int32: Set<String>] = [:]
+    /// Each row's src and CSV cells (村民小组 … 住址, quoted and comma-joined; 序号 and 备注 are
+    /// added when written), out of line so that a million rows stay small.
+    var arena = TextArena()
 
-    /// A person of a verification list: its sort keys and its CSV cells, rendered once.
+    /// A person of a verification list: its sort keys and where its src and cells are.
     struct VRow {
         let village: Int32
         let group: Int32
         let rel: Int16
         let household: String
         let birth: String
-        let src: String
-        /// 村民小组 … 住址, CSV-quoted and comma-joined (序号 and 备注 are added when written).
-        let cells: String
+        let text: UInt64
     }
 
     public init(config: ReportConfig) { self.config = config }
@@ -89,7 +90,7 @@ public final class ReportBuilder {
             if k > 0 { cells += "," }
             cells += CSV.quote(x)
         }
-        rows.append(VRow(village: v, group: g, rel: Int16(Self.relationRank(p.relationCode)), household: household, birth: p.birthDate, src: r.src, cells: cells))
+        rows.append(VRow(village: v, group: g, rel: Int16(Self.relationRank(p.relationCode)), household: household, birth: p.birthDate, text: arena.append([r.src, cells])))
     }
     public func addOrder(_ r: Record) { orders.append(r) }
     public func addWarning(_ r: Record) { warnings.append(r) }
@@ -97,9 +98,9 @@ public final class ReportBuilder {
 
     func id(_ s: String) -> String { config.mask && !s.isEmpty ? maskID(s) : s }
 
-    /// Every report file, in a fixed order.
-    public func build() -> [ReportFile] {
-        var files: [ReportFile] = []
+    /// Every report file, in a fixed order, handed to `emit` one at a time (a county's lists
+    /// are never all in memory at once).
+    public func build(_ emit: (ReportFile) throws -> Void) throws {
         // Remarks per person src: problems and order numbers.
         var remarks: [String: [String]] = [:]
         for o in orders {
@@ -131,7 +132,7 @@ public final class ReportBuilder {
             if a.household != b.household { return a.household < b.household }
             if a.rel != b.rel { return a.rel < b.rel }
             if a.birth != b.birth { return a.birth < b.birth }
-            return naturalLess(a.src, b.src)
+            return naturalLess(arena.get(a.text)[0], arena.get(b.text)[0])
         }
 
         // Statistics: households and persons per village, findings per village and code, orders.
@@ -155,7 +156,7 @@ public final class ReportBuilder {
         var codes = Set<String>()
         for c in counts.values { codes.formUnion(c.keys) }
         let codeList = codes.sorted { (ProblemNames.rank($0), $0) < (ProblemNames.rank($1), $1) }
-        files.append(contentsOf: statistics(villages: villages, codes: codeList, households: householdCount, people: people, counts: counts, orders: orderCounts))
+        for f in statistics(villages: villages, codes: codeList, households: householdCount, people: people, counts: counts, orders: orderCounts) { try emit(f) }
 
         // One verification list per village.
         var start = 0
@@ -167,13 +168,13 @@ public final class ReportBuilder {
             var end = start
             var n = 0
             while end < order.count && rows[order[end]].village == village {
-                let r = rows[order[end]]
+                let t = arena.get(rows[order[end]].text)
                 n += 1
-                text += String(n) + "," + quotedVillage + "," + r.cells + "," + CSV.quote((remarks[r.src] ?? []).joined(separator: "；")) + "\n"
+                text += String(n) + "," + quotedVillage + "," + t[1] + "," + CSV.quote((remarks[t[0]] ?? []).joined(separator: "；")) + "\n"
                 end += 1
             }
             let stationPart = station.isEmpty ? "" : Self.fileSafe(station) + "-"
-            files.append(ReportFile(name: "verify-list-\(stationPart)\(Self.fileSafe(name)).csv", text: text))
+            try emit(ReportFile(name: "verify-list-\(stationPart)\(Self.fileSafe(name)).csv", text: text))
             start = end
         }
 
@@ -188,7 +189,7 @@ public final class ReportBuilder {
                      ListValue.isoDate(e.text("birth_date")) ?? e.text("birth_date"), e.text("certificate"), e.text("mother_name"), id(e.text("mother_id")),
                      e.text("father_name"), id(e.text("father_id")), e.text("institution"), o.text("order_no")])
         }
-        files.append(ReportFile(name: "out-of-policy-births.csv", text: oop.text))
+        try emit(ReportFile(name: "out-of-policy-births.csv", text: oop.text))
 
         // List entries that match nobody here (they may belong to another station).
         var um = CSV(header: ["名单", "名单记录", "姓名", "公民身份号码", "日期", "原因"])
@@ -197,7 +198,7 @@ public final class ReportBuilder {
             let date = ["death_date", "enlist_date", "settle_date", "birth_date"].lazy.map { e.text($0) }.first { !$0.isEmpty } ?? ""
             um.row([ProblemNames.lists[u.text("list")] ?? u.text("list"), u.src, e.text("name"), id(e.text("id_number")), date, u.string("message_zh") ?? u.text("reason")])
         }
-        files.append(ReportFile(name: "unmatched-entries.csv", text: um.text))
+        try emit(ReportFile(name: "unmatched-entries.csv", text: um.text))
 
         // The orders' texts, for printing.
         var text = ""
@@ -206,8 +207,7 @@ public final class ReportBuilder {
             if config.mask { t = Self.maskIDs(in: t) }
             text += t + "\n\n"
         }
-        files.append(ReportFile(name: "orders.txt", text: text))
-        return files
+        try emit(ReportFile(name: "orders.txt", text: text))
     }
 
     /// Each name's position in sorted order.
