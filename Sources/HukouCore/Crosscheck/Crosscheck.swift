@@ -57,7 +57,9 @@ struct CrossEntry {
     let kind: String
     let src: String
     let order: Int
-    let record: Record
+    /// The entry's own fields (without `kind`, `src` and normalize's derived objects): the
+    /// evidence findings quote; the only copy of the entry kept.
+    let fields: JSONObject
     let name: String
     let pinyin: String
     let id: String
@@ -79,7 +81,9 @@ struct CrossEntry {
         self.kind = kind
         self.src = r.src
         self.order = order
-        self.record = r
+        var o = JSONObject()
+        for f in r where !["kind", "src", "keys", "labels", "registered"].contains(f.key) { o.append(f.key, f.value) }
+        fields = o
         name = r.text("name")
         pinyin = NameKey.pinyin(name)
         id = IDCompare.usable(r.text("id_number"))
@@ -101,11 +105,7 @@ struct CrossEntry {
     }
 
     /// The entry's fields for evidence: everything but `kind`, `src` and derived keys.
-    var evidence: JSONValue {
-        var o = JSONObject()
-        for f in record where !["kind", "src", "keys", "labels", "registered"].contains(f.key) { o.append(f.key, f.value) }
-        return .object(o)
-    }
+    var evidence: JSONValue { .object(fields) }
 }
 
 /// What crosscheck keeps of a register person that hit a list key.
@@ -213,8 +213,8 @@ public final class CrosscheckEngine {
                 let name = persons[p].name
                 for k in hits {
                     let e = entries[k]
-                    if e.motherKey == idKey, mothers[k] == nil, NameKey.relation(e.record.text("mother_name"), name) != .different { mothers[k] = p }
-                    if e.fatherKey == idKey, fathers[k] == nil, NameKey.relation(e.record.text("father_name"), name) != .different { fathers[k] = p }
+                    if e.motherKey == idKey, mothers[k] == nil, NameKey.relation(e.fields.text("mother_name"), name) != .different { mothers[k] = p }
+                    if e.fatherKey == idKey, fathers[k] == nil, NameKey.relation(e.fields.text("father_name"), name) != .different { fathers[k] = p }
                 }
             }
         }
@@ -234,7 +234,15 @@ public final class CrosscheckEngine {
             // crowd of namesakes born on other days before building anything for them.
             let birth = ListValue.isoDate(r.text("birth_date"))
             for k in hits where !(idKey == entries[k].idKey && !idKey.isEmpty) {  // already considered by ID
-                if let b = birth, let eb = entries[k].birth, b != eb { continue }
+                let e = entries[k]
+                if let b = birth, let eb = e.birth, b != eb { continue }
+                // With a number on the list, a namesake with another number is a candidate only
+                // when the numbers are a typo apart (the same number was found by the ID index).
+                if !e.id.isEmpty && !id.isEmpty && IDCompare.relation(e.id, id) != .typo { continue }
+                // A death entry without birth date still has the age at death: the birth year
+                // must fit it.
+                if e.birth == nil, let a = e.age, let d = e.date, let b = birth,
+                   let dy = Int(d.prefix(4)), let by = Int(b.prefix(4)), abs((dy - by) - a) > 1 { continue }
                 consider(k, snapshot())
             }
         }
@@ -493,6 +501,12 @@ public final class CrosscheckEngine {
     /// characters differ (a digit, a swapped pair), or at most 31 days apart.
     static func nearDate(_ a: String?, _ b: String?) -> Bool {
         guard let a, let b else { return false }
+        // Most names collide with people born decades apart: the years settle it cheaply.
+        if let ya = Int(a.prefix(4)), let yb = Int(b.prefix(4)), abs(ya - yb) > 1, a.utf8.count == b.utf8.count {
+            var diff = 0
+            for (x, y) in zip(a.utf8, b.utf8) where x != y { diff += 1 }
+            return diff <= 2
+        }
         let ua = Array(a.utf8), ub = Array(b.utf8)
         if ua.count == ub.count && zip(ua, ub).filter({ $0 != $1 }).count <= 2 { return true }
         guard let da = Dates.days(a), let db = Dates.days(b) else { return false }

@@ -340,8 +340,22 @@ public enum LegalBasis {
 /// Small date arithmetic on ISO dates (days since 1970-01-01, proleptic Gregorian).
 public enum Dates {
     public static func days(_ iso: String) -> Int? {
-        let p = iso.split(separator: "-").compactMap { Int($0) }
-        guard p.count == 3, isRealDate(year: p[0], month: p[1], day: p[2]) else { return nil }
+        // YYYY-MM-DD read from the bytes (this runs for every candidate of every birth).
+        var p = [0, 0, 0]
+        var k = 0, digits = 0
+        for b in iso.utf8 {
+            if b == 0x2D {
+                guard digits > 0, k < 2 else { return nil }
+                k += 1
+                digits = 0
+            } else if b >= 48 && b <= 57 {
+                p[k] = p[k] * 10 + Int(b - 48)
+                digits += 1
+            } else {
+                return nil
+            }
+        }
+        guard k == 2, digits > 0, isRealDate(year: p[0], month: p[1], day: p[2]) else { return nil }
         let y = p[1] <= 2 ? p[0] - 1 : p[0]
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
