@@ -49,6 +49,9 @@ bad=bad[:17]+("1" if bad[17]!="1" else "2"); L[-1]["id_number"]=bad
 # matches, because the name agrees and the child lives in the mother's household; a younger
 # brother given the same name two years later is still a birth to register.
 P(24,"430321000105","郑小宝","1","2023-03-04",291,"20",village="石桥村",group="第1组")
+# A registered child whose certificate carries a milk name (乐乐): same date and sex, in the
+# father's household: nothing to do.
+P(25,"430321000107","何小乐","1","2023-08-08",333,"20",village="石桥村",group="第2组")
 with open("register.ndjson","w") as f:
     for r in L: f.write(json.dumps(r,ensure_ascii=False,separators=(",",":"))+"\n")
 
@@ -116,6 +119,7 @@ lst("births.ndjson","birth",[
  {"name":"郑小宝","sex":"男","birth_date":"2025-02-02","certificate":"R430006","mother_name":"黄丽","mother_id":huangwife,"father_name":"郑小明","father_id":zheng,"in_policy":"是","birthplace":"","institution":""},
  {"name":"王小宝","sex":"男","birth_date":"2024-01-10","certificate":"R430007","mother_name":"黄丽","mother_id":huangwife,"father_name":"","father_id":"","in_policy":"是","birthplace":"","institution":""},
  {"name":"赵小花","sex":"女","birth_date":"2024-03-03","certificate":"R430008","mother_name":"赵某","mother_id":wangfang,"father_name":"","father_id":"","in_policy":"是","birthplace":"","institution":""},
+ {"name":"乐乐","sex":"男","birth_date":"2023-08-08","certificate":"Q430009","mother_name":"","mother_id":"","father_name":"何军","father_id":dad,"in_policy":"是","birthplace":"","institution":""},
  {"name":"路人甲","sex":"男","birth_date":"2024-07-07","certificate":"R430004","mother_name":"某某","mother_id":idn("1995-01-01",402,"430302"),"father_name":"","father_id":"","in_policy":"是","birthplace":"","institution":""},
 ])
 

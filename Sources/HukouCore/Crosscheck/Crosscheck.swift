@@ -160,6 +160,11 @@ public final class CrosscheckEngine {
     var byID: [String: [Int]] = [:]
     var byPinyin: [String: [Int]] = [:]
     var byBirthDate: [String: [Int]] = [:]
+    /// Birth certificates by `date|pinyin`: the children whose names can agree.
+    var byBirthDateName: [String: [Int]] = [:]
+    /// Register persons born on a certificate's date (one entry per person, not per pair: a day
+    /// has dozens of certificates and dozens of babies); milk-name matches look here at the end.
+    var datePersons: [String: [Int]] = [:]
     var byBirthName: [String: [Int]] = [:]
     var byParentID: [String: [Int]] = [:]
     var persons: [PersonSnap] = []
@@ -177,7 +182,10 @@ public final class CrosscheckEngine {
             let k = entries.count
             entries.append(e)
             if e.kind == RecordKind.birth {
-                if let b = e.birth { byBirthDate[b, default: []].append(k) }
+                if let b = e.birth {
+                    byBirthDate[b, default: []].append(k)
+                    byBirthDateName[b + "|" + e.pinyin, default: []].append(k)
+                }
                 if !e.pinyin.isEmpty { byBirthName[e.pinyin, default: []].append(k) }
                 if !e.motherKey.isEmpty { byParentID[e.motherKey, default: []].append(k) }
                 if !e.fatherKey.isEmpty && e.fatherKey != e.motherKey { byParentID[e.fatherKey, default: []].append(k) }
@@ -246,9 +254,12 @@ public final class CrosscheckEngine {
                 consider(k, snapshot())
             }
         }
-        if let b = birthISO, let hits = byBirthDate[b] {
+        if let b = birthISO, byBirthDate[b] != nil {
             let p = snapshot()
-            for k in hits { considerBirth(k, p) }
+            datePersons[b, default: []].append(p)
+            if !name.isEmpty, let hits = byBirthDateName[b + "|" + pinyin(name)] {
+                for k in hits { considerBirth(k, p) }
+            }
         }
     }
 
@@ -331,12 +342,6 @@ public final class CrosscheckEngine {
         let e = entries[k], s = persons[p]
         if !e.sex.isEmpty && !s.sex.isEmpty && e.sex != s.sex { return }
         let names = NameKey.relation(e.name, s.name)
-        if names == .different && !e.name.isEmpty { 
-            // A differently named child still counts when it lives in a parent's household
-            // (certificates often carry a milk name); decided at the end, when parents are known.
-            candidates[k].append(CrossCandidate(person: p, basis: .nameOnly, names: names, weight: 3))
-            return
-        }
         let w = 3.0 + (names == .same ? 4 : names == .homophone ? 2 : 0) + (e.sex.isEmpty ? 0 : 0.5)
         candidates[k].append(CrossCandidate(person: p, basis: names.agrees ? .nameBirthSex : .nameOnly, names: names, weight: w))
     }
@@ -442,6 +447,18 @@ public final class CrosscheckEngine {
         // county of a million).
         for k in births { pick(k) { c, home in home && c.names.agrees && c.dateAgrees } }
         for k in births where verdicts[k] == nil && mothers[k] == nil { pick(k) { c, _ in c.names == .same && c.dateAgrees } }
+        for k in births where verdicts[k] == nil {
+            // A differently named child of that date and sex in a parent's household (the
+            // certificate carries a milk name): candidates made only now that homes are known.
+            let e = entries[k], home = homes(k)
+            guard !home.isEmpty, let b = e.birth else { continue }
+            for p in datePersons[b] ?? [] where home.contains(persons[p].household) {
+                let s = persons[p]
+                if !e.sex.isEmpty && !s.sex.isEmpty && e.sex != s.sex { continue }
+                let names = NameKey.relation(e.name, s.name)
+                if !names.agrees { candidates[k].append(CrossCandidate(person: p, basis: .nameOnly, names: names, weight: 3)) }
+            }
+        }
         for k in births where verdicts[k] == nil {
             let date = entries[k].birth
             pick(k) { c, home in
