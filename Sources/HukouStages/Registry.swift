@@ -6,6 +6,8 @@ import HukouDriver
 public enum StageRegistry {
     public static let stages: [any StageCommand.Type] = [
         CatCommand.self,
+        NormalizeCommand.self,
+        ValidateCommand.self,
     ]
 
     /// The stage command called `name`.
