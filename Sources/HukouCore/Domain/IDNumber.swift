@@ -161,7 +161,11 @@ public func isoDate(_ y: Int, _ m: Int, _ d: Int) -> String {
 /// Whether y-m-d is a real proleptic Gregorian date (leap years included; any year ≥ 1).
 public func isRealDate(year y: Int, month m: Int, day d: Int) -> Bool {
     guard y >= 1, m >= 1, m <= 12, d >= 1 else { return false }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-    let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    return d <= days[m - 1]
+    switch m {
+    case 2:
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        return d <= (leap ? 29 : 28)
+    case 4, 6, 9, 11: return d <= 30
+    default: return d <= 31
+    }
 }

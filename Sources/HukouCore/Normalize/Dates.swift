@@ -50,10 +50,20 @@ public struct CivilDate: Sendable, Hashable, Comparable {
 
     /// Parses exactly `YYYY-MM-DD` (nil for anything else or a date that does not exist).
     public init?(iso s: String) {
-        let u = Array(s.utf8)
-        guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D,
-              let y = digitsValue(u, 0, 4), let m = digitsValue(u, 5, 7), let d = digitsValue(u, 8, 10),
-              isRealDate(year: y, month: m, day: d) else { return nil }
+        guard s.utf8.count == 10 else { return nil }
+        var y = 0, m = 0, d = 0
+        var i = 0
+        for b in s.utf8 {
+            defer { i += 1 }
+            if i == 4 || i == 7 {
+                guard b == 0x2D else { return nil }
+                continue
+            }
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            let v = Int(b - 0x30)
+            if i < 4 { y = y * 10 + v } else if i < 7 { m = m * 10 + v } else { d = d * 10 + v }
+        }
+        guard isRealDate(year: y, month: m, day: d) else { return nil }
         self.init(y, m, d)
     }
 }
@@ -79,8 +89,41 @@ let excelSerialRange = 61...73415
 /// `.0`; four digits are taken for a bare year, which is no date). Returns nil when the value is no real
 /// calendar date; it never guesses (two-digit years, month-day swaps and lunar dates are no dates).
 public func parseDate(_ raw: String) -> CivilDate? {
-    // Fast path: already ISO.
-    if raw.utf8.count == 10, let d = CivilDate(iso: raw) { return d }
+    // Fast path: ASCII digits with - / . separators (ISO, 1985/3/12, 1985.3.12, 19850312),
+    // parsed without allocating.
+    var fast = true
+    var nums = (0, 0, 0), lens = (0, 0, 0), nparts = 0, sep: UInt8 = 0
+    for b in raw.utf8 {
+        if b >= 0x30 && b <= 0x39 {
+            let d = Int(b - 0x30)
+            switch nparts {
+            case 0: nums.0 = nums.0 * 10 + d; lens.0 += 1
+            case 1: nums.1 = nums.1 * 10 + d; lens.1 += 1
+            case 2: nums.2 = nums.2 * 10 + d; lens.2 += 1
+            default: fast = false
+            }
+        } else if (b == 0x2D || b == 0x2F || b == 0x2E) && (sep == 0 || sep == b) && nparts < 2 {
+            sep = b
+            nparts += 1
+        } else {
+            fast = false
+            break
+        }
+        if lens.0 > 8 { fast = false; break }
+    }
+    if fast {
+        if nparts == 2 {
+            guard lens.0 == 4, (1...2).contains(lens.1), (1...2).contains(lens.2),
+                  isRealDate(year: nums.0, month: nums.1, day: nums.2) else { return nil }
+            return CivilDate(nums.0, nums.1, nums.2)
+        }
+        if nparts == 0 && lens.0 == 8 {
+            let y = nums.0 / 10000, m = nums.0 / 100 % 100, d = nums.0 % 100
+            return isRealDate(year: y, month: m, day: d) ? CivilDate(y, m, d) : nil
+        }
+        if nparts == 0 && lens.0 == 5 { return excelSerialDate(nums.0) }
+        if nparts == 0 || nparts == 2 { return nil }
+    }
     // Map to ASCII digits and separators; Chinese numerals are handled separately.
     var u: [UInt8] = []
     u.reserveCapacity(16)

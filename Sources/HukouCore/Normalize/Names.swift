@@ -134,8 +134,12 @@ public struct NameKeys: Sendable, Hashable {
 /// Computes name keys with per-character caches of ICU results. Not thread-safe: a stage owns
 /// one; `NameKeyer.shared` is a lock-guarded one for occasional callers.
 public final class NameKeyer {
-    private var simplified: [UInt32: String] = [:]
-    private var reading: [UInt32: String] = [:]
+    // Per-character caches of ICU and table results, flat over the BMP (a dictionary lookup per
+    // character cost more than the rest of the key computation); other planes use dictionaries.
+    private var simplifiedBMP = [UInt32](repeating: 0, count: 0x10000)
+    private var simplifiedOther: [UInt32: UInt32] = [:]
+    private var readingBMP = [String?](repeating: nil, count: 0x10000)
+    private var readingOther: [UInt32: String] = [:]
     private var surnameReading: [String: String] = [:]
     private let compound: Set<String>
 
@@ -146,62 +150,79 @@ public final class NameKeyer {
     /// A lock-guarded keyer shared by the process (for callers without their own).
     public static let shared = LockedKeyer()
 
+    /// Keys of names already seen (names repeat heavily; cleared when it grows past its cap).
+    private var cache: [String: NameKeys] = [:]
+    private let cacheCap = 200_000
+
     /// The keys of a normalized name.
     public func keys(_ name: String) -> NameKeys {
+        if let k = cache[name] { return k }
+        let k = computeKeys(name)
+        if cache.count >= cacheCap { cache.removeAll(keepingCapacity: true) }
+        cache[name] = k
+        return k
+    }
+
+    func computeKeys(_ name: String) -> NameKeys {
         let fold = self.fold(name)
-        let chars = Array(fold)
-        if fold.contains("\u{00B7}") || chars.isEmpty || !chars.contains(where: { $0.unicodeScalars.first.map(isHan) ?? false }) {
+        let sc = Array(fold.unicodeScalars)
+        if sc.isEmpty || sc.contains("\u{00B7}") || !sc.contains(where: isHan) {
             // Minority names with a separator, and Latin names: no surname split.
-            return NameKeys(fold: fold, pinyin: pinyin(of: fold, surnameLength: 0), surname: "", given: fold)
+            return NameKeys(fold: fold, pinyin: pinyin(of: sc, surnameLength: 0), surname: "", given: fold)
         }
         var sl = 1
-        if chars.count >= 3 && compound.contains(String(chars[0..<2])) { sl = 2 }
-        if chars.count == 1 { sl = 1 }
-        let surname = String(chars[0..<sl])
-        let given = String(chars[sl...])
-        return NameKeys(fold: fold, pinyin: pinyin(of: fold, surnameLength: sl), surname: surname, given: given)
+        if sc.count >= 3 && compound.contains(String(String.UnicodeScalarView(sc[0..<2]))) { sl = 2 }
+        let surname = String(String.UnicodeScalarView(sc[0..<sl]))
+        let given = String(String.UnicodeScalarView(sc[sl...]))
+        return NameKeys(fold: fold, pinyin: pinyin(of: sc, surnameLength: sl), surname: surname, given: given)
     }
 
     /// The folded name: simplified characters (ICU Hant-Hans, cached per character), no spaces,
     /// Latin letters lower-cased.
     public func fold(_ name: String) -> String {
-        var out = ""
-        out.reserveCapacity(name.utf8.count)
+        var out = String.UnicodeScalarView()
         for sc in name.unicodeScalars {
             if isNameSpace(sc) { continue }
             if isHan(sc) {
-                out += simplify(sc)
+                out.append(simplify(sc))
             } else if sc.value >= 0x41 && sc.value <= 0x5A {
-                out.unicodeScalars.append(Unicode.Scalar(sc.value + 32)!)
+                out.append(Unicode.Scalar(sc.value + 32)!)
             } else {
-                out.unicodeScalars.append(sc)
+                out.append(sc)
             }
         }
-        return out
+        return String(out)
     }
 
-    /// The simplified form of one Han character (itself when it has none).
-    public func simplify(_ sc: Unicode.Scalar) -> String {
-        if let s = simplified[sc.value] { return s }
+    /// The simplified form of one Han character (itself when it has none, or when ICU gives
+    /// more than one character).
+    public func simplify(_ sc: Unicode.Scalar) -> Unicode.Scalar {
+        let v = sc.value
+        if v < 0x10000 {
+            let c = simplifiedBMP[Int(v)]
+            if c != 0 { return Unicode.Scalar(c)! }
+        } else if let c = simplifiedOther[v] {
+            return Unicode.Scalar(c)!
+        }
         let one = String(Character(sc))
-        let s = one.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? one
-        simplified[sc.value] = s
-        return s
+        let t = one.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? one
+        let scs = Array(t.unicodeScalars)
+        let r = scs.count == 1 ? scs[0] : sc
+        if v < 0x10000 { simplifiedBMP[Int(v)] = r.value } else { simplifiedOther[v] = r.value }
+        return r
     }
 
     /// Toneless pinyin of a folded name; the first `surnameLength` characters are read as a surname.
-    func pinyin(of fold: String, surnameLength: Int) -> String {
+    func pinyin(of sc: [Unicode.Scalar], surnameLength: Int) -> String {
         var out = ""
-        var k = 0
-        var surname = ""
-        for ch in fold {
-            if k < surnameLength { surname.append(ch); k += 1; if k == surnameLength { out += surnameRead(surname) }; continue }
-            k += 1
-            guard let sc = ch.unicodeScalars.first else { continue }
-            if isHan(sc) {
-                out += commonReading(sc)
-            } else if isLatinLetter(sc) {
-                out += detone(String(ch).lowercased())
+        if surnameLength > 0 {
+            out += surnameRead(String(String.UnicodeScalarView(sc[0..<surnameLength])))
+        }
+        for s in sc[surnameLength...] {
+            if isHan(s) {
+                out += commonReading(s)
+            } else if isLatinLetter(s) {
+                out += detone(String(Character(s)))
             }
         }
         return out
@@ -209,16 +230,21 @@ public final class NameKeyer {
 
     /// The most common reading of a character, toneless (the vendored table; ICU when absent).
     public func commonReading(_ sc: Unicode.Scalar) -> String {
-        if let r = reading[sc.value] { return r }
+        let v = sc.value
+        if v < 0x10000 {
+            if let r = readingBMP[Int(v)] { return r }
+        } else if let r = readingOther[v] {
+            return r
+        }
         var r: String
-        if let all = Tables.pinyin[sc.value], let first = all.first {
+        if let all = Tables.pinyin[v], let first = all.first {
             r = String(first.filter { !$0.isNumber })
         } else {
             let one = String(Character(sc))
             r = detone(one.applyingTransform(.mandarinToLatin, reverse: false) ?? "")
             if r == one { r = "" }
         }
-        reading[sc.value] = r
+        if v < 0x10000 { readingBMP[Int(v)] = r } else { readingOther[v] = r }
         return r
     }
 

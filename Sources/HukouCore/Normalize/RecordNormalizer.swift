@@ -24,63 +24,101 @@ public final class RecordNormalizer {
         kind == RecordKind.person || RecordKind.lists.contains(kind)
     }
 
+    /// What normalize does with a field.
+    enum Role { case name, date, id, coded(CodedField) }
+
+    /// The role of a field name (no hashing: records have a dozen or two keys, looked at once each).
+    @inline(__always) static func role(_ key: String) -> Role? {
+        switch key.utf8.count {
+        case 3: return key == "sex" ? .coded(.sex) : nil
+        case 4: return key == "name" ? .name : nil
+        case 7: return key == "marital" ? .coded(.marital) : nil
+        case 8: return key == "relation" ? .coded(.relation) : nil
+        case 9:
+            if key == "id_number" || key == "mother_id" || key == "father_id" { return .id }
+            if key == "ethnicity" { return .coded(.ethnicity) }
+            if key == "education" { return .coded(.education) }
+            return nil
+        case 10: return key == "birth_date" || key == "death_date" ? .date : nil
+        case 11:
+            if key == "mother_name" || key == "father_name" { return .name }
+            if key == "enlist_date" || key == "settle_date" { return .date }
+            return nil
+        default: return nil
+        }
+    }
+
     /// Normalizes a person or list record. Running it twice changes nothing more.
     public func normalize(_ input: Record) -> Record {
         var r = input
-        var registered = r["registered"]?.objectValue ?? JSONObject()
-        var changed: [String: JSONValue] = [:]
+        r.fields.reserveCapacity(r.fields.count + 3)
+        var changed: [JSONField] = []
+        var labels: [(CodedField, String)] = []
+        var name = ""
+        var idNumber = ""
+        var registeredIndex: Int? = nil
 
-        func text(_ v: JSONValue) -> String? {
-            switch v {
-            case .string(let s): return s
-            case .number(let s): return s
-            default: return nil
-            }
-        }
-        func set(_ field: String, _ new: String) {
-            guard let i = r.index(of: field) else { return }
+        for i in r.fields.indices {
+            let key = r.fields[i].key
+            if key == "registered" { registeredIndex = i; continue }
+            guard let role = Self.role(key) else { continue }
             let old = r.fields[i].value
-            if case .string(let s) = old, s == new { return }
-            r.fields[i].value = .string(new)
-            if registered[field] == nil { changed[field] = old }
-        }
-
-        for f in Self.nameFields {
-            if let v = r[f], let s = text(v) { set(f, normalizeName(s)) }
-        }
-        for f in Self.dateFields {
-            if let v = r[f], let s = text(v), let d = parseDate(s) { set(f, d.iso) }
-        }
-        for f in Self.idFields {
-            if let v = r[f], let s = text(v) { set(f, normalizeIDText(s)) }
-        }
-        var labels = JSONObject()
-        for cf in CodedField.allCases {
-            guard let v = r[cf.field], let s = text(v), let e = cf.lookup(s) else { continue }
-            set(cf.field, e.code)
-            labels.append(cf.field, .string(e.name))
-        }
-        if !changed.isEmpty {
-            var merged = JSONObject()
-            for f in Self.changeable {
-                if let v = registered[f] { merged.append(f, v) } else if let v = changed[f] { merged.append(f, v) }
+            let text: String
+            switch old {
+            case .string(let s): text = s
+            case .number(let s): text = s
+            default: continue
             }
-            // Keys an earlier run recorded that this list does not know stay, after the known ones.
-            for fv in registered where merged[fv.key] == nil { merged.append(fv.key, fv.value) }
-            registered = merged
+            var new = text
+            switch role {
+            case .name: new = normalizeName(text)
+            case .date: if let d = parseDate(text) { new = d.iso }
+            case .id: new = normalizeIDText(text)
+            case .coded(let cf):
+                if let e = cf.lookup(text) {
+                    new = e.code
+                    labels.append((cf, e.name))
+                }
+            }
+            if key == "name" { name = new }
+            if key == "id_number" { idNumber = new }
+            if case .string(let s) = old, s == new { continue }
+            r.fields[i].value = .string(new)
+            changed.append(JSONField(key, old))
         }
 
-        let name = r.string("name") ?? ""
+        // registered: the earliest value of each field (an earlier run's entry wins), fields in
+        // the fixed order of `changeable`, then keys an earlier run recorded that it does not know.
+        let earlier = registeredIndex.flatMap { r.fields[$0].value.objectValue } ?? JSONObject()
+        var registered = JSONObject()
+        if changed.isEmpty {
+            registered = earlier
+        } else {
+            for f in Self.changeable {
+                if let v = earlier[f] {
+                    registered.append(f, v)
+                } else if let c = changed.first(where: { $0.key == f }) {
+                    registered.append(f, c.value)
+                }
+            }
+            for fv in earlier where registered[fv.key] == nil { registered.append(fv.key, fv.value) }
+        }
+        var labelObject = JSONObject()
+        for cf in CodedField.allCases {
+            if let l = labels.first(where: { $0.0 == cf }) { labelObject.append(cf.field, .string(l.1)) }
+        }
+
         let nk = keyer.keys(name)
         var keys = JSONObject()
+        keys.fields.reserveCapacity(5)
         keys.append("name_fold", .string(nk.fold))
         keys.append("pinyin", .string(nk.pinyin))
         keys.append("surname", .string(nk.surname))
         keys.append("given", .string(nk.given))
-        keys.append("id18", .string(id18(r.string("id_number") ?? "") ?? ""))
+        keys.append("id18", .string(id18(idNumber) ?? ""))
 
         r["registered"] = .object(registered)
-        r["labels"] = .object(labels)
+        r["labels"] = .object(labelObject)
         r["keys"] = .object(keys)
         return r
     }
@@ -106,6 +144,28 @@ public func normalizeIDText(_ s: String) -> String {
 /// The 18-digit form of a valid number: an 18-digit number whose check character and birth date
 /// are right, or the upgrade of a 15-digit number with a real birth date; nil otherwise.
 public func id18(_ text: String) -> String? {
+    if text.utf8.count == 18 {
+        // Fast path over the bytes (no IDNumber, no allocation) for the common valid number.
+        var sum = 0, k = 0, y = 0, m = 0, d = 0
+        var last: UInt8 = 0
+        var digits = true
+        for b in text.utf8 {
+            if k < 17 {
+                guard b >= 0x30 && b <= 0x39 else { digits = false; break }
+                let v = Int(b - 0x30)
+                sum += v * IDNumber.weights[k]
+                if k >= 6 && k < 10 { y = y * 10 + v } else if k >= 10 && k < 12 { m = m * 10 + v } else if k >= 12 && k < 14 { d = d * 10 + v }
+            } else {
+                last = b
+            }
+            k += 1
+        }
+        if digits {
+            let want = IDNumber.checkCharacters[sum % 11]
+            guard want.asciiValue == last, isRealDate(year: y, month: m, day: d) else { return nil }
+            return text
+        }
+    }
     guard let id = IDNumber(normalizeIDText(text)), id.birthDateIsReal else { return nil }
     if id.isLegacy15 { return id.eighteen }
     return id.checksumValid ? id.text : nil

@@ -5,22 +5,28 @@ import HukouIO
 /// The findings of one household from its members' summaries, in member order.
 public func householdFindings(_ members: [MemberSummary], rules: ValidationRules) -> [Finding] {
     guard !members.isEmpty else { return [] }
-    let all = members.map(\.src)
-    let heads = members.filter { $0.relation.map(headRelationCodes.contains) ?? false }
-    if heads.isEmpty {
+    var headIndex = -1, headCount = 0
+    for (k, m) in members.enumerated() {
+        if let r = m.relation, isHeadCode(r) {
+            headCount += 1
+            if headIndex < 0 { headIndex = k }
+        }
+    }
+    var all: [String] { members.map(\.src) }
+    if headCount == 0 {
         return [Finding(code: FindingCode.householdWithoutHead, refs: all, field: "relation", value: members.map(\.relationText).joined(separator: ","),
                         expected: "one member with relation 02 户主", action: "correct",
                         zh: "户内无户主", en: "the household has no head")]
     }
-    if heads.count > 1 {
+    if headCount > 1 {
         return [Finding(code: FindingCode.householdMultipleHeads, refs: all, field: "relation", value: members.map(\.relationText).joined(separator: ","),
                         expected: "one member with relation 02 户主", action: "correct",
                         zh: "户内有多个户主", en: "the household has more than one head")]
     }
-    let head = heads[0]
+    let head = members[headIndex]
     guard let hb = head.birth else { return [] }
     var out: [Finding] = []
-    for m in members where m.src != head.src || m.relation != head.relation {
+    for (k, m) in members.enumerated() where k != headIndex {
         guard let code = m.relation, let c = Int(code), let b = m.birth else { continue }
         // Bounds as YYYYMMDD ordinals: shifting the year keeps month and day (a 29 February head
         // gives 29 February of the bound year, which compares correctly as an ordinal).
@@ -50,6 +56,11 @@ public func householdFindings(_ members: [MemberSummary], rules: ValidationRules
         }
     }
     return out
+}
+
+/// Whether a relation code makes its holder the head (01 本人, 02 户主, 03 小集体户户主).
+@inline(__always) func isHeadCode(_ c: String) -> Bool {
+    c.utf8.count == 2 && (c == "02" || c == "01" || c == "03")
 }
 
 /// How validate brings a household's members together.

@@ -60,9 +60,31 @@ public struct PersonChecker: Sendable {
 
     /// The findings of one person record and its household summary.
     public func check(_ r: Record) -> (findings: [Finding], member: MemberSummary) {
-        let src = r.src
+        var src = "", birthText = "", idRaw = ""
+        var coded = ["", "", "", "", ""]
+        var registered: JSONObject? = nil
+        // One pass over the fields (a lookup per field would scan the record a dozen times).
+        for f in r.fields {
+            let k = f.key
+            var text: String {
+                switch f.value {
+                case .string(let s): return s
+                case .number(let s): return s
+                default: return ""
+                }
+            }
+            switch k.utf8.count {
+            case 3:
+                if k == "src" { src = text } else if k == "sex" { coded[0] = text }
+            case 7: if k == "marital" { coded[3] = text }
+            case 8: if k == "relation" { coded[2] = text }
+            case 9:
+                if k == "id_number" { idRaw = text } else if k == "ethnicity" { coded[1] = text } else if k == "education" { coded[4] = text }
+            case 10: if k == "birth_date" { birthText = text } else if k == "registered" { registered = f.value.objectValue }
+            default: break
+            }
+        }
         var out: [Finding] = []
-        let registered = r["registered"]?.objectValue
         func asRegistered(_ f: String) -> String {
             if let v = registered?[f] {
                 if case .string(let s) = v { return s }
@@ -72,7 +94,6 @@ public struct PersonChecker: Sendable {
         }
 
         // Birth date.
-        let birthText = fieldText(r, "birth_date")
         var birth: CivilDate? = nil
         if !birthText.isEmpty {
             if let d = parseDate(birthText) {
@@ -93,8 +114,8 @@ public struct PersonChecker: Sendable {
         // Coded items.
         var relationCode: String? = nil
         var sexCode: String? = nil
-        for (cf, table) in Self.fieldTables {
-            let v = fieldText(r, cf.field)
+        for (k, (cf, table)) in Self.fieldTables.enumerated() {
+            let v = coded[k]
             if v.isEmpty { continue }
             if let e = cf.lookup(v) {
                 if cf == .relation { relationCode = e.code }
@@ -107,7 +128,6 @@ public struct PersonChecker: Sendable {
         }
 
         // The ID number.
-        let idRaw = fieldText(r, "id_number")
         let idText = normalizeIDText(idRaw)
         var idBirth: CivilDate? = nil
         let regID = asRegistered("id_number")
@@ -117,7 +137,7 @@ public struct PersonChecker: Sendable {
                                    expected: "an ID number (age \(b.years(until: rules.asOf)))", action: "verify",
                                    zh: "成年人无公民身份号码", en: "an adult without an ID number"))
             }
-        } else if IDNumber.looksExcelCorrupted(idText) {
+        } else if excelCorrupted(idText) {
             out.append(Finding(code: FindingCode.idExcelCorrupted, refs: [src], field: "id_number", value: regID,
                                expected: "the number as issued (re-export the source)", action: "verify",
                                zh: "公民身份号码被电子表格损坏（科学计数法或末三位为000）",
@@ -158,11 +178,11 @@ public struct PersonChecker: Sendable {
                                    zh: "性别与公民身份号码不符", en: "the sex differs from the one the ID number encodes"))
             }
             if id.holder == .citizen {
-                if Tables.divisions[id.region] == nil {
+                if !knownRegion(id.region) {
                     out.append(Finding(code: FindingCode.idUnknownRegion, refs: [src], field: "id_number", value: regID,
                                        expected: "a GB/T 2260 code of some year", action: "change_id",
                                        zh: "公民身份号码地址码不在任何年份的行政区划代码中", en: "the ID number's address code is in no year of GB/T 2260"))
-                } else if let first = Tables.divisionFirstYear(id.region), first > 1984, first > id.year + 16 {
+                } else if let first = lateRegionFirstYear[id.region], first > id.year + 16 {
                     out.append(Finding(code: FindingCode.idUnknownRegion, severity: "warning", refs: [src], field: "id_number", value: regID,
                                        expected: "a code existing by \(id.year + 16) (this one from \(first))", action: "verify",
                                        zh: "地址码设立晚于持证人应领证年份", en: "the address code was created after the holder turned 16"))
@@ -174,7 +194,7 @@ public struct PersonChecker: Sendable {
                                zh: "公民身份号码格式错误", en: "the ID number has the wrong form"))
         }
 
-        let member = MemberSummary(src: src, relation: relationCode, relationText: asRegistered("relation"), birth: birth ?? idBirth)
+        let member = MemberSummary(src: src, relation: relationCode, relationText: registered?["relation"]?.stringValue ?? coded[2], birth: birth ?? idBirth)
         return (out, member)
     }
 }
@@ -187,3 +207,30 @@ public struct PersonChecker: Sendable {
     default: return ""
     }
 }
+
+/// Whether ID text was destroyed by a spreadsheet (IDNumber.looksExcelCorrupted), checked on the
+/// bytes first: a well-formed number with a right check character never is.
+func excelCorrupted(_ t: String) -> Bool {
+    var sawE = false
+    var allDigits = true
+    for b in t.utf8 {
+        if b == UInt8(ascii: "E") || b == UInt8(ascii: "e") { sawE = true }
+        if !(b >= 0x30 && b <= 0x39) { allDigits = false }
+    }
+    if !sawE && !(allDigits && t.utf8.count == 18 && t.hasSuffix("000")) { return false }
+    return IDNumber.looksExcelCorrupted(t)
+}
+
+/// Whether an address code exists in some year of GB/T 2260.
+func knownRegion(_ code: String) -> Bool {
+    Tables.divisions[code] != nil
+}
+
+/// Codes first created after 1984, with that year (the ID_UNKNOWN_REGION warning's rule).
+let lateRegionFirstYear: [String: Int] = {
+    var d: [String: Int] = [:]
+    for code in Tables.divisions.keys {
+        if let y = Tables.divisionFirstYear(code), y > 1984 { d[code] = y }
+    }
+    return d
+}()
