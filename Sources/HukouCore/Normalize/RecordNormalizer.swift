@@ -160,7 +160,7 @@ public func id18(_ text: String) -> String? {
             }
             k += 1
         }
-        if digits {
+        if digits && ((last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X")) {
             let want = IDNumber.checkCharacters[sum % 11]
             guard want.asciiValue == last, isRealDate(year: y, month: m, day: d) else { return nil }
             return text
