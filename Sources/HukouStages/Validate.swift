@@ -21,7 +21,12 @@ public final class ValidateStage: Stage {
         let (findings, member) = checker.check(record)
         try out.pass(record)
         for f in findings { try out.create(f.record(stage: "validate")) }
-        let household = record.text("household")
+        let household: String
+        switch record["household"] {
+        case .string(let s)?: household = s
+        case .number(let s)?: household = s
+        default: household = ""
+        }
         guard !household.isEmpty else { return }
         do {
             try grouper.add(household: household, member: member) { _, members in
