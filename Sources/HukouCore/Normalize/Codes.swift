@@ -1,5 +1,6 @@
 // The coded fields (sex, ethnicity, relation to the head, marital status, education): a value
 // given as a GB/T code, a GB/T name or a common short form, looked up to the code and its label.
+import Foundation
 
 /// A field whose values are GB/T codes.
 public enum CodedField: String, Sendable, CaseIterable {
@@ -11,10 +12,10 @@ public enum CodedField: String, Sendable, CaseIterable {
     /// The code and label for a registered value (code, name or short form), or nil when no
     /// table knows it. Empty values return nil too (callers decide whether empty is a problem).
     public func lookup(_ value: String) -> CodeEntry? {
-        if let hit = CodeTables.table[self.index][value] { return hit }
+        if let hit = CodeTables.table[self.index][UTF8Key(value)] { return hit }
         let key = CodeTables.key(value)
         if key.isEmpty { return nil }
-        return CodeTables.table[self.index][key]
+        return CodeTables.table[self.index][UTF8Key(key)]
     }
 
     var index: Int {
@@ -48,15 +49,15 @@ enum CodeTables {
         return String(out)
     }
 
-    static let table: [[String: CodeEntry]] = [sexTable(), ethnicTable(), relationTable(), maritalTable(), educationTable()]
+    static let table: [[UTF8Key: CodeEntry]] = [sexTable(), ethnicTable(), relationTable(), maritalTable(), educationTable()]
 
-    static func add(_ d: inout [String: CodeEntry], _ keys: [String], _ e: CodeEntry) {
-        for k in keys { d[key(k)] = d[key(k)] ?? e }
+    static func add(_ d: inout [UTF8Key: CodeEntry], _ keys: [String], _ e: CodeEntry) {
+        for k in keys { d[UTF8Key(key(k))] = d[UTF8Key(key(k))] ?? e }
     }
 
-    static func sexTable() -> [String: CodeEntry] {
+    static func sexTable() -> [UTF8Key: CodeEntry] {
         // Labels as registers print them (男 / 女); the GB/T names for 0 and 9.
-        var d: [String: CodeEntry] = [:]
+        var d: [UTF8Key: CodeEntry] = [:]
         let m = CodeEntry(code: "1", name: "男"), f = CodeEntry(code: "2", name: "女")
         add(&d, ["1", "男", "男性", "M", "MALE", "01"], m)
         add(&d, ["2", "女", "女性", "F", "FEMALE", "02"], f)
@@ -64,8 +65,8 @@ enum CodeTables {
         return d
     }
 
-    static func ethnicTable() -> [String: CodeEntry] {
-        var d: [String: CodeEntry] = [:]
+    static func ethnicTable() -> [UTF8Key: CodeEntry] {
+        var d: [UTF8Key: CodeEntry] = [:]
         for e in Tables.ethnic {
             var keys = [e.code, e.name]
             if let c = Int(e.code), c < 10 { keys.append(String(c)) }
@@ -87,8 +88,8 @@ enum CodeTables {
         return d
     }
 
-    static func relationTable() -> [String: CodeEntry] {
-        var d: [String: CodeEntry] = [:]
+    static func relationTable() -> [UTF8Key: CodeEntry] {
+        var d: [UTF8Key: CodeEntry] = [:]
         let byCode = Dictionary(Tables.relation.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for e in Tables.relation { add(&d, [e.code, e.name], e) }
         // One-digit GB/T 4761 codes: the class's two-digit code (0 本人或户主 → 02 户主).
@@ -105,8 +106,8 @@ enum CodeTables {
         return d
     }
 
-    static func maritalTable() -> [String: CodeEntry] {
-        var d: [String: CodeEntry] = [:]
+    static func maritalTable() -> [UTF8Key: CodeEntry] {
+        var d: [UTF8Key: CodeEntry] = [:]
         let byCode = Dictionary(Tables.marital.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for e in Tables.marital { add(&d, [e.code, e.name], e) }
         // One-digit forms of the older standard (1 未婚, 2 已婚, 3 丧偶, 4 离婚, 9 未说明).
@@ -116,8 +117,8 @@ enum CodeTables {
         return d
     }
 
-    static func educationTable() -> [String: CodeEntry] {
-        var d: [String: CodeEntry] = [:]
+    static func educationTable() -> [UTF8Key: CodeEntry] {
+        var d: [UTF8Key: CodeEntry] = [:]
         let byCode = Dictionary(Tables.education.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for e in Tables.education { add(&d, [e.code, e.name], e) }
         // Short forms name the level: the level's class code (初中 → 70 初级中学教育).
@@ -131,4 +132,24 @@ enum CodeTables {
         for (k, c) in short { if let e = byCode[c] { add(&d, [k], e) } }
         return d
     }
+}
+
+/// A dictionary key compared and hashed by its UTF-8 bytes. Swift's String equality and hashing
+/// are canonical-equivalence aware, which costs a normalization check per non-ASCII character;
+/// the code tables and caches want byte identity, several times per record.
+public struct UTF8Key: Hashable, Sendable {
+    public let string: String
+    @inlinable public init(_ s: String) { string = s }
+    @inlinable public static func == (a: UTF8Key, b: UTF8Key) -> Bool { sameBytes(a.string, b.string) }
+    @inlinable public func hash(into h: inout Hasher) {
+        var s = string
+        s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// Whether two strings have the same UTF-8 bytes (no canonical-equivalence check).
+@inlinable public func sameBytes(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count else { return false }
+    var x = a, y = b
+    return x.withUTF8 { p in y.withUTF8 { q in p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0 } }
 }

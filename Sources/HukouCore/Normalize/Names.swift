@@ -140,7 +140,7 @@ public final class NameKeyer {
     private var simplifiedOther: [UInt32: UInt32] = [:]
     private var readingBMP = [String?](repeating: nil, count: 0x10000)
     private var readingOther: [UInt32: String] = [:]
-    private var surnameReading: [String: String] = [:]
+    private var surnameReading: [UTF8Key: String] = [:]
     private let compound: Set<String>
 
     public init() {
@@ -151,15 +151,15 @@ public final class NameKeyer {
     public static let shared = LockedKeyer()
 
     /// Keys of names already seen (names repeat heavily; cleared when it grows past its cap).
-    private var cache: [String: NameKeys] = [:]
+    private var cache: [UTF8Key: NameKeys] = [:]
     private let cacheCap = 200_000
 
     /// The keys of a normalized name.
     public func keys(_ name: String) -> NameKeys {
-        if let k = cache[name] { return k }
+        if let k = cache[UTF8Key(name)] { return k }
         let k = computeKeys(name)
         if cache.count >= cacheCap { cache.removeAll(keepingCapacity: true) }
-        cache[name] = k
+        cache[UTF8Key(name)] = k
         return k
     }
 
@@ -215,6 +215,7 @@ public final class NameKeyer {
     /// Toneless pinyin of a folded name; the first `surnameLength` characters are read as a surname.
     func pinyin(of sc: [Unicode.Scalar], surnameLength: Int) -> String {
         var out = ""
+        out.reserveCapacity(sc.count * 6)
         if surnameLength > 0 {
             out += surnameRead(String(String.UnicodeScalarView(sc[0..<surnameLength])))
         }
@@ -250,13 +251,13 @@ public final class NameKeyer {
 
     /// A surname's reading (ICU Han-Latin/Names: 曾 → zeng, 单 → shan), toneless, cached.
     public func surnameRead(_ s: String) -> String {
-        if let r = surnameReading[s] { return r }
+        if let r = surnameReading[UTF8Key(s)] { return r }
         var r = detone(s.applyingTransform(StringTransform("Han-Latin/Names"), reverse: false) ?? "")
         r.removeAll { $0 == " " || $0 == "'" }
         if r.isEmpty || r.unicodeScalars.contains(where: isHan) {
             r = s.unicodeScalars.map { commonReading($0) }.joined()
         }
-        surnameReading[s] = r
+        surnameReading[UTF8Key(s)] = r
         return r
     }
 }

@@ -53,7 +53,9 @@ public final class RecordNormalizer {
         var r = input
         r.fields.reserveCapacity(r.fields.count + 3)
         var changed: [JSONField] = []
+        changed.reserveCapacity(8)
         var labels: [(CodedField, String)] = []
+        labels.reserveCapacity(5)
         var name = ""
         var idNumber = ""
         var registeredIndex: Int? = nil
@@ -82,7 +84,7 @@ public final class RecordNormalizer {
             }
             if key == "name" { name = new }
             if key == "id_number" { idNumber = new }
-            if case .string(let s) = old, s == new { continue }
+            if case .string(let s) = old, sameBytes(s, new) { continue }
             r.fields[i].value = .string(new)
             changed.append(JSONField(key, old))
         }
@@ -91,6 +93,7 @@ public final class RecordNormalizer {
         // the fixed order of `changeable`, then keys an earlier run recorded that it does not know.
         let earlier = registeredIndex.flatMap { r.fields[$0].value.objectValue } ?? JSONObject()
         var registered = JSONObject()
+        registered.fields.reserveCapacity(changed.count + earlier.count)
         if changed.isEmpty {
             registered = earlier
         } else {
@@ -104,6 +107,7 @@ public final class RecordNormalizer {
             for fv in earlier where registered[fv.key] == nil { registered.append(fv.key, fv.value) }
         }
         var labelObject = JSONObject()
+        labelObject.fields.reserveCapacity(labels.count)
         for cf in CodedField.allCases {
             if let l = labels.first(where: { $0.0 == cf }) { labelObject.append(cf.field, .string(l.1)) }
         }
