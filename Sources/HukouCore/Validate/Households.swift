@@ -89,7 +89,9 @@ public final class HouseholdGrouper {
     /// Households still open, in first-seen order (a ring: `head` is the oldest).
     private var pending: [(key: String, members: [MemberSummary])?] = []
     private var head = 0
-    private var openIndex: [String: Int] = [:]
+    /// Open households by the 64-bit hash of their number (hashing bytes once is cheaper than
+    /// String hashing; a hit is confirmed against the number itself).
+    private var openIndex: [UInt64: Int] = [:]
     /// 64-bit hashes of the households already checked (to detect a household that comes back).
     private var closed = HashSet64()
 
@@ -109,14 +111,17 @@ public final class HouseholdGrouper {
             pending[pending.count - 1]!.members.append(member)
             return
         }
-        if let i = openIndex[household] {
+        let h = fnv1a(household)
+        if window > 1, let i = openIndex[h], pending[i]?.key == household {
             pending[i]!.members.append(member)
             return
         }
-        if grouping != .index && closed.contains(fnv1a(household)) {
+        if grouping != .index && closed.contains(h) {
             throw HouseholdOrderError(household: household, src: member.src)
         }
-        openIndex[household] = pending.count
+        // A hash collision with another open household leaves this one unindexed: it is still
+        // checked, only a later interleaved member of it would start a second group.
+        if window > 1 && openIndex[h] == nil { openIndex[h] = pending.count }
         pending.append((household, [member]))
         while pending.count - head > window {
             try completeOldest(emit)
@@ -132,8 +137,9 @@ public final class HouseholdGrouper {
         guard let h = pending[head] else { head += 1; return }
         pending[head] = nil
         head += 1
-        openIndex[h.key] = nil
-        if grouping != .index { closed.insert(fnv1a(h.key)) }
+        let hash = fnv1a(h.key)
+        if window > 1, let i = openIndex[hash], i == head - 1 { openIndex[hash] = nil }
+        if grouping != .index { closed.insert(hash) }
         // Compact the ring now and then so memory stays flat.
         if head > 4096 && head * 2 > pending.count {
             pending.removeFirst(head)
