@@ -58,11 +58,16 @@ public final class RecordNormalizer {
         labels.reserveCapacity(5)
         var name = ""
         var idNumber = ""
-        var registeredIndex: Int? = nil
+        var registeredIndex: Int? = nil, labelsIndex: Int? = nil, keysIndex: Int? = nil
 
         for i in r.fields.indices {
             let key = r.fields[i].key
-            if key == "registered" { registeredIndex = i; continue }
+            switch key.utf8.count {
+            case 10 where key == "registered": registeredIndex = i; continue
+            case 6 where key == "labels": labelsIndex = i; continue
+            case 4 where key == "keys": keysIndex = i; continue
+            default: break
+            }
             guard let role = Self.role(key) else { continue }
             let old = r.fields[i].value
             let text: String
@@ -121,9 +126,10 @@ public final class RecordNormalizer {
         keys.append("given", .string(nk.given))
         keys.append("id18", .string(id18(idNumber) ?? ""))
 
-        r["registered"] = .object(registered)
-        r["labels"] = .object(labelObject)
-        r["keys"] = .object(keys)
+        // Replace in place when an earlier run added them, else append (no key scans).
+        for (index, key, value) in [(registeredIndex, "registered", registered), (labelsIndex, "labels", labelObject), (keysIndex, "keys", keys)] {
+            if let i = index { r.fields[i].value = .object(value) } else { r.append(key, .object(value)) }
+        }
         return r
     }
 }
