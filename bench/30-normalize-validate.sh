@@ -14,7 +14,7 @@ if [ ! -s "$raw" ]; then
   if [ "$src" = synth ]; then
     # The synthetic county (register CSV and XML exports, household-ordered), ingested.
     rm -rf "$BENCH_DATA/synth-$n"
-    "$HUKOU" synth --seed 1 --persons "$n" --out "$BENCH_DATA/synth-$n" >/dev/null
+    "$HUKOU" synth --seed 1 --persons "$n" --out "$BENCH_DATA/synth-$n" >/dev/null 2>&1
     "$HUKOU" ingest "$BENCH_DATA/synth-$n"/register_*.csv "$BENCH_DATA/synth-$n"/register_*.xml > "$raw"
   else
     python3 bench/gen-persons.py "$n" 1 > "$raw"
