@@ -87,7 +87,7 @@ public final class HouseholdGrouper {
     let grouping: HouseholdGrouping
     let window: Int
     /// Households still open, in first-seen order (a ring: `head` is the oldest).
-    private var pending: [(key: String, members: [MemberSummary])?] = []
+    private var pending: [OpenHousehold?] = []
     private var head = 0
     /// Open households by the 64-bit hash of their number (hashing bytes once is cheaper than
     /// String hashing; a hit is confirmed against the number itself).
@@ -108,12 +108,12 @@ public final class HouseholdGrouper {
     public func add(household: String, member: MemberSummary, emit: (String, [MemberSummary]) throws -> Void) throws {
         // The common case of ordered input: same household as the newest one.
         if pending.count > head, let last = pending[pending.count - 1], last.key == household {
-            pending[pending.count - 1]!.members.append(member)
+            last.members.append(member)
             return
         }
         let h = fnv1a(household)
-        if window > 1, let i = openIndex[h], pending[i]?.key == household {
-            pending[i]!.members.append(member)
+        if window > 1, let i = openIndex[h], let open = pending[i], open.key == household {
+            open.members.append(member)
             return
         }
         if grouping != .index && closed.contains(h) {
@@ -122,7 +122,7 @@ public final class HouseholdGrouper {
         // A hash collision with another open household leaves this one unindexed: it is still
         // checked, only a later interleaved member of it would start a second group.
         if window > 1 && openIndex[h] == nil { openIndex[h] = pending.count }
-        pending.append((household, [member]))
+        pending.append(OpenHousehold(key: household, first: member))
         while pending.count - head > window {
             try completeOldest(emit)
         }
@@ -147,6 +147,17 @@ public final class HouseholdGrouper {
             head = 0
         }
         try emit(h.key, h.members)
+    }
+}
+
+/// A household still taking members (a class, so appending never copies the member list).
+final class OpenHousehold {
+    let key: String
+    var members: [MemberSummary]
+    init(key: String, first: MemberSummary) {
+        self.key = key
+        members = [first]
+        members.reserveCapacity(6)
     }
 }
 
