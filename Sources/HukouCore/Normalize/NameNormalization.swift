@@ -141,6 +141,8 @@ public final class NameKeyer {
     private var readingBMP = [String?](repeating: nil, count: 0x10000)
     private var readingOther: [UInt32: String] = [:]
     private var surnameReading: [UTF8Key: String] = [:]
+    /// Readings of one-character surnames, flat over the BMP (most surnames are one character).
+    private var surnameBMP = [String?](repeating: nil, count: 0x10000)
     private let compound: Set<String>
 
     public init() {
@@ -217,7 +219,18 @@ public final class NameKeyer {
         var out = ""
         out.reserveCapacity(sc.count * 6)
         if surnameLength > 0 {
-            out += surnameRead(String(String.UnicodeScalarView(sc[0..<surnameLength])))
+            if surnameLength == 1 && sc[0].value < 0x10000 {
+                let v = Int(sc[0].value)
+                if let r = surnameBMP[v] {
+                    out += r
+                } else {
+                    let r = surnameRead(String(Character(sc[0])))
+                    surnameBMP[v] = r
+                    out += r
+                }
+            } else {
+                out += surnameRead(String(String.UnicodeScalarView(sc[0..<surnameLength])))
+            }
         }
         for s in sc[surnameLength...] {
             if isHan(s) {
