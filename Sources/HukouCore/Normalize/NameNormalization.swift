@@ -143,10 +143,10 @@ public final class NameKeyer {
     private var surnameReading: [UTF8Key: String] = [:]
     /// Readings of one-character surnames, flat over the BMP (most surnames are one character).
     private var surnameBMP = [String?](repeating: nil, count: 0x10000)
-    private let compound: Set<String>
+    private let compound: Set<UTF8Key>
 
     public init() {
-        compound = Set(Tables.compoundSurnames)
+        compound = Set(Tables.compoundSurnames.map(UTF8Key.init))
     }
 
     /// A lock-guarded keyer shared by the process (for callers without their own).
@@ -165,18 +165,42 @@ public final class NameKeyer {
         return k
     }
 
+    /// Reused buffers of the key computation (no allocation per name beyond the key strings).
+    private var scalars: [Unicode.Scalar] = []
+    private var bytes: [UInt8] = []
+
     func computeKeys(_ name: String) -> NameKeys {
-        let fold = self.fold(name)
-        let sc = Array(fold.unicodeScalars)
-        if sc.isEmpty || sc.contains("\u{00B7}") || !sc.contains(where: isHan) {
+        // Fold into scalars and UTF-8 bytes at once (simplified, no spaces, Latin lower-cased).
+        scalars.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        var hasHan = false, hasDot = false
+        var ends: (Int, Int) = (0, 0)  // byte offsets after the first and second scalar
+        for sc in name.unicodeScalars {
+            if isNameSpace(sc) { continue }
+            var f = sc
+            if isHan(sc) {
+                f = simplify(sc)
+                hasHan = true
+            } else if sc.value >= 0x41 && sc.value <= 0x5A {
+                f = Unicode.Scalar(sc.value + 32)!
+            } else if sc.value == 0xB7 {
+                hasDot = true
+            }
+            scalars.append(f)
+            appendUTF8(f, to: &bytes)
+            if scalars.count == 1 { ends.0 = bytes.count } else if scalars.count == 2 { ends.1 = bytes.count }
+        }
+        let fold = String(decoding: bytes, as: UTF8.self)
+        if scalars.isEmpty || hasDot || !hasHan {
             // Minority names with a separator, and Latin names: no surname split.
-            return NameKeys(fold: fold, pinyin: pinyin(of: sc, surnameLength: 0), surname: "", given: fold)
+            return NameKeys(fold: fold, pinyin: pinyin(of: scalars, surnameLength: 0), surname: "", given: fold)
         }
         var sl = 1
-        if sc.count >= 3 && compound.contains(String(String.UnicodeScalarView(sc[0..<2]))) { sl = 2 }
-        let surname = String(String.UnicodeScalarView(sc[0..<sl]))
-        let given = String(String.UnicodeScalarView(sc[sl...]))
-        return NameKeys(fold: fold, pinyin: pinyin(of: sc, surnameLength: sl), surname: surname, given: given)
+        if scalars.count >= 3 && compound.contains(UTF8Key(String(decoding: bytes[0..<ends.1], as: UTF8.self))) { sl = 2 }
+        let cut = sl == 1 ? ends.0 : ends.1
+        let surname = String(decoding: bytes[0..<cut], as: UTF8.self)
+        let given = String(decoding: bytes[cut...], as: UTF8.self)
+        return NameKeys(fold: fold, pinyin: pinyin(of: scalars, surnameLength: sl), surname: surname, given: given)
     }
 
     /// The folded name: simplified characters (ICU Hant-Hans, cached per character), no spaces,
@@ -308,4 +332,19 @@ public func detone(_ s: String) -> String {
         }
     }
     return String(out)
+}
+
+/// Appends the UTF-8 encoding of a scalar.
+@inline(__always) func appendUTF8(_ sc: Unicode.Scalar, to b: inout [UInt8]) {
+    let v = sc.value
+    switch v {
+    case 0..<0x80: b.append(UInt8(v))
+    case 0x80..<0x800:
+        b.append(UInt8(0xC0 | (v >> 6))); b.append(UInt8(0x80 | (v & 0x3F)))
+    case 0x800..<0x10000:
+        b.append(UInt8(0xE0 | (v >> 12))); b.append(UInt8(0x80 | ((v >> 6) & 0x3F))); b.append(UInt8(0x80 | (v & 0x3F)))
+    default:
+        b.append(UInt8(0xF0 | (v >> 18))); b.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+        b.append(UInt8(0x80 | ((v >> 6) & 0x3F))); b.append(UInt8(0x80 | (v & 0x3F)))
+    }
 }
