@@ -32,6 +32,7 @@ struct CrosscheckTests {
             #expect(ListValue.isoDate(s) == "1985-03-12", "\(s)")
         }
         #expect(ListValue.isoDate("1985-02-30") == nil)
+        #expect(ListValue.isoDate("44810") == "2022-09-06")
         #expect(ListValue.isoDate("") == nil)
         #expect(ListValue.sexCode("女") == "2" && ListValue.sexCode("1") == "1" && ListValue.sexCode("?") == "")
         #expect(ListValue.isOutOfPolicy("政策外") && !ListValue.isOutOfPolicy("是") && !ListValue.isOutOfPolicy(""))

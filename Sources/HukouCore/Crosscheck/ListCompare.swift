@@ -166,7 +166,8 @@ public enum IDCompare {
 /// Lenient readers for list fields that may not have been through `hukou normalize`.
 public enum ListValue {
     /// A date as ISO `YYYY-MM-DD` from `1985-03-12`, `1985/3/12`, `19850312`, `1985年3月12日`,
-    /// `1985.3.12` (a time after the date is ignored); nil when it is not a real date.
+    /// `1985.3.12`, an Excel serial (`44810`) (a time after the date is ignored); nil when it is
+    /// not a real date.
     public static func isoDate(_ raw: String) -> String? {
         // Fast path: already ISO (every normalized record).
         let u = raw.utf8
@@ -207,7 +208,11 @@ public enum ListValue {
             parts.append(cur)
         }
         var y = 0, m = 0, d = 0
-        if parts.count == 1 && firstRunLength == 8 {
+        if parts.count == 1 && firstRunLength == 5 && s.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            // An Excel serial (days since 1899-12-30; 5 digits: 1927 to 2173), as lists saved from
+            // a spreadsheet carry dates.
+            return Dates.iso(parts[0] + (Dates.days("1899-12-30") ?? 0))
+        } else if parts.count == 1 && firstRunLength == 8 {
             y = parts[0] / 10000; m = parts[0] / 100 % 100; d = parts[0] % 100
         } else if parts.count >= 3 && firstRunLength == 4 {
             y = parts[0]; m = parts[1]; d = parts[2]
