@@ -26,8 +26,11 @@ public struct PersonRows {
     /// register passes here; keys are derived only for the few that orders cite.
     public mutating func add(_ r: Record) {
         let v = RegisteredView(r)
+        // Normalized values equal to the registered ones are stored as "" (most of a register).
         store.add(r.src, [v.household, v.name, v.sex, v.ethnicity, v.birthDate, v.idNumber, v.relation, v.village,
-                          v.group, v.address, v.station, v.relationCode, v.idNorm, v.nameNorm, v.birthNorm])
+                          v.group, v.address, v.station, v.relationCode == v.relation ? "" : v.relationCode,
+                          v.idNorm == v.idNumber ? "" : v.idNorm, v.nameNorm == v.name ? "" : v.nameNorm,
+                          v.birthNorm == v.birthDate ? "" : v.birthNorm])
     }
 
     /// The values of `src` by field name, with `src`, `id_key` (18-digit form) and `name_key`
@@ -36,6 +39,9 @@ public struct PersonRows {
         guard let parts = store.get(src) else { return nil }
         var d: [String: String] = ["src": src]
         for (k, f) in Self.fields.enumerated() where k < parts.count { d[f] = parts[k] }
+        for (norm, reg) in [("relation_code", "relation"), ("id_norm", "id_number"), ("name_norm", "name"), ("birth_norm", "birth_date")] where d[norm] == "" {
+            d[norm] = d[reg]
+        }
         d["id_key"] = IDCompare.key(IDNumber.normalizeText(d["id_norm"] ?? ""))
         let b = d["birth_norm"] ?? ""
         d["name_key"] = NameKey.plain(d["name_norm"] ?? "") + "|" + (ListValue.isoDate(b) ?? b)

@@ -51,8 +51,8 @@ public final class ReportBuilder {
     var groupIndex: [String: Int32] = [:]
     var groupNames: [String] = []
     var households: [Int32: Set<String>] = [:]
-    /// Each row's src and CSV cells (村民小组 … 住址, quoted and comma-joined; 序号 and 备注 are
-    /// added when written), out of line so that a million rows stay small.
+    /// Each row's CSV cells (村民小组 … 住址, quoted and comma-joined; 序号 and 备注 are added
+    /// when written), out of line so that a million rows stay small.
     var arena = TextArena()
 
     /// A person of a verification list: its sort keys and where its src and cells are.
@@ -62,6 +62,8 @@ public final class ReportBuilder {
         let rel: Int16
         let household: String
         let birth: String
+        /// The src's PackedStore.hash: remarks are looked up by it.
+        let src: UInt64
         let text: UInt64
     }
 
@@ -90,7 +92,7 @@ public final class ReportBuilder {
             if k > 0 { cells += "," }
             cells += CSV.quote(x)
         }
-        rows.append(VRow(village: v, group: g, rel: Int16(Self.relationRank(p.relationCode)), household: household, birth: p.birthDate, text: arena.append([r.src, cells])))
+        rows.append(VRow(village: v, group: g, rel: Int16(Self.relationRank(p.relationCode)), household: household, birth: p.birthDate, src: PackedStore.hash(r.src), text: arena.append([cells])))
     }
     public func addOrder(_ r: Record) { orders.append(r) }
     public func addWarning(_ r: Record) { warnings.append(r) }
@@ -102,7 +104,7 @@ public final class ReportBuilder {
     /// are never all in memory at once).
     public func build(_ emit: (ReportFile) throws -> Void) throws {
         // Remarks per person src: problems and order numbers.
-        var remarks: [String: [String]] = [:]
+        var remarks: [UInt64: [String]] = [:]
         for o in orders {
             let no = o.text("order_no")
             let codes = (o["codes"]?.arrayValue ?? []).compactMap { $0.stringValue }.map(ProblemNames.zh).joined(separator: "、")
@@ -111,13 +113,13 @@ public final class ReportBuilder {
                 guard let po = p.objectValue else { continue }
                 let role = po.text("role")
                 let roleNote = ["candidate": "（候选人）", "mother": "（母亲户内落户）", "father": "（父亲户内落户）", "head": "（户主）"][role] ?? ""
-                remarks[po.text("src"), default: []].append("\(action)：\(codes)\(roleNote) \(no)")
+                remarks[PackedStore.hash(po.text("src")), default: []].append("\(action)：\(codes)\(roleNote) \(no)")
             }
         }
         for w in warnings {
             let refs = (w["refs"]?.arrayValue ?? []).compactMap { $0.stringValue }
             let m = w.text("message_zh").isEmpty ? ProblemNames.zh(w.text("code")) : w.text("message_zh")
-            for s in refs.isEmpty ? [w.src] : refs { remarks[s, default: []].append("提示：\(m)") }
+            for s in refs.isEmpty ? [w.src] : refs { remarks[PackedStore.hash(s), default: []].append("提示：\(m)") }
         }
 
         // Sort 村—组—户, then relation (head first), birth date, src. Villages and groups are
@@ -132,7 +134,7 @@ public final class ReportBuilder {
             if a.household != b.household { return a.household < b.household }
             if a.rel != b.rel { return a.rel < b.rel }
             if a.birth != b.birth { return a.birth < b.birth }
-            return naturalLess(arena.get(a.text)[0], arena.get(b.text)[0])
+            return i < j  // input order
         }
 
         // Statistics: households and persons per village, findings per village and code, orders.
@@ -168,9 +170,9 @@ public final class ReportBuilder {
             var end = start
             var n = 0
             while end < order.count && rows[order[end]].village == village {
-                let t = arena.get(rows[order[end]].text)
+                let r = rows[order[end]]
                 n += 1
-                text += String(n) + "," + quotedVillage + "," + t[1] + "," + CSV.quote((remarks[t[0]] ?? []).joined(separator: "；")) + "\n"
+                text += String(n) + "," + quotedVillage + "," + arena.get(r.text)[0] + "," + CSV.quote((remarks[r.src] ?? []).joined(separator: "；")) + "\n"
                 end += 1
             }
             let stationPart = station.isEmpty ? "" : Self.fileSafe(station) + "-"
