@@ -6,6 +6,10 @@ import HukouDriver
 public enum StageRegistry {
     public static let stages: [any StageCommand.Type] = [
         CatCommand.self,
+        BlockCommand.self,
+        ScorePairsCommand.self,
+        ClusterCommand.self,
+        MatchCommand.self,
     ]
 
     /// The stage command called `name`.
