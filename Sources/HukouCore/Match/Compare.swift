@@ -34,6 +34,10 @@ extension Column {
             return id18[a] != 0 && id18[a] == id18[b]
         case .typo:
             return idTypo(a, b)
+        case .otherSequence:
+            guard idFlags[a] & IDFlags.valid != 0, idFlags[b] & IDFlags.valid != 0, id18[a] != id18[b] else { return false }
+            let x = pool.scalars[Int(id18[a])], y = pool.scalars[Int(id18[b])]
+            return x[0..<14] == y[0..<14]
         case .differentValid:
             return idFlags[a] & IDFlags.valid != 0 && idFlags[b] & IDFlags.valid != 0 && id18[a] != id18[b]
         case .swapDM:

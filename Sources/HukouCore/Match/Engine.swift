@@ -95,7 +95,8 @@ public final class Scorer: @unchecked Sendable {
     let levelWeights: [[Int32]]
     /// For TF-adjusted fields: per pool id, the weight of agreeing on that value at each level.
     let tfWeights: [[[Int32]]?]
-    let priorWeight: Int32
+    /// The prior as a weight ×10⁴.
+    public let priorWeight: Int32
     let vetoLevels: [[Bool]]
 
     public init(data: MatchData, model: MatchModel) {
@@ -127,7 +128,7 @@ public final class Scorer: @unchecked Sendable {
     }
 
     /// Whether level `l` is an agreement level that term frequencies adjust.
-    static func tfLevel(tests: [LevelTest], _ l: Int) -> Bool {
+    public static func tfLevel(tests: [LevelTest], _ l: Int) -> Bool {
         switch tests[l] {
         case .exact, .fold, .pinyin: return true
         default: return false

@@ -69,7 +69,7 @@ public final class MatchData: @unchecked Sendable {
     private var derivedName: [String: (String, String, String, String)] = [:]
 
     /// Each column's parsed level tests.
-    let levelTests: [[LevelTest]]
+    public let levelTests: [[LevelTest]]
 
     public init(spec: MatchSpec) {
         self.spec = spec
@@ -155,7 +155,7 @@ public final class MatchData: @unchecked Sendable {
     }
 
     /// A value as text: strings as they are, numbers as their lexeme, anything else empty.
-    static func text(_ v: JSONValue?) -> String {
+    public static func text(_ v: JSONValue?) -> String {
         switch v {
         case .string(let s)?: return s
         case .number(let n)?: return n

@@ -75,7 +75,8 @@ public enum Trainer {
     }
 
     /// m and the blocked-pair match share by EM over pattern counts (u held fixed).
-    static func em(patterns: [(UInt64, Int)], u: [[Double]], iterations: Int = 40) -> (m: [[Double]], lambda: Double) {
+    /// Patterns with a veto level are never matches (the domain says so), so they only inform u.
+    static func em(patterns: [(UInt64, Int)], u: [[Double]], veto: [[Bool]], iterations: Int = 40) -> (m: [[Double]], lambda: Double) {
         let nf = u.count
         var m = u.map { us -> [Double] in
             // Start with agreement likely among matches: geometric from the strongest level.
@@ -94,7 +95,7 @@ public enum Trainer {
                 for f in 0..<nf {
                     let l = Int((p >> (4 * UInt64(f))) & 15)
                     if l == Int(Level.missing) { continue }
-                    pm *= m[f][l]
+                    pm *= veto[f][l] ? 0 : m[f][l]
                     pu *= u[f][l]
                 }
                 let r = pm + pu > 0 ? pm / (pm + pu) : 0

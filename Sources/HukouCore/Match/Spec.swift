@@ -14,7 +14,8 @@ public enum Comparator: String, Sendable, Equatable, CaseIterable {
     case text
     /// GB 11643 ID numbers: `exact`, `15_18` (the same number's two forms), `typo` (one digit
     /// or one adjacent transposition apart, with a failing check or a legacy form on one side),
-    /// `different_valid` (both numbers well-formed with good checks, and different).
+    /// `other_sequence` (both well-formed, same region and birth date, another sequence: how two
+    /// people born the same day in one county differ), `different_valid` (both well-formed, different).
     case idNumber = "id_number"
     /// ISO dates: `exact`, `swap_dm` (day and month swapped), `one_digit`, `lunar` (the same
     /// date read in the other calendar), `within_days:N`.
@@ -135,7 +136,7 @@ public struct MatchSpec: Sendable, Equatable {
                       levels: ["exact", "fold", "pinyin", "pinyin_edit:1", "chars:0.85", "chars:0.6"],
                       termFrequency: true, veto: ["different"]),
             FieldSpec(name: "id", field: "id_number", comparator: .idNumber,
-                      levels: ["exact", "15_18", "typo", "different_valid"]),
+                      levels: ["exact", "15_18", "typo", "other_sequence", "different_valid"], veto: ["other_sequence"]),
             FieldSpec(name: "birth_date", field: "birth_date", comparator: .date,
                       levels: ["exact", "swap_dm", "one_digit", "lunar", "within_days:366"], veto: ["different"]),
             FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"]),
@@ -163,7 +164,7 @@ public struct MatchSpec: Sendable, Equatable {
 
 /// A parsed level name: what a comparator tests for it.
 public enum LevelTest: Sendable, Equatable {
-    case exact, fold, pinyin, form1518, typo, differentValid, swapDM, oneDigit, lunar
+    case exact, fold, pinyin, form1518, typo, otherSequence, differentValid, swapDM, oneDigit, lunar
     case pinyinEdit(Int), levenshtein(Int), chars(Double), jaroWinkler(Double), withinDays(Int)
     case different
 
@@ -182,6 +183,7 @@ public enum LevelTest: Sendable, Equatable {
         case (.text, "jaro_winkler", let a?), (.chineseName, "jaro_winkler", let a?): return Double(a).map { .jaroWinkler($0) }
         case (.idNumber, "15_18", nil): return .form1518
         case (.idNumber, "typo", nil): return .typo
+        case (.idNumber, "other_sequence", nil): return .otherSequence
         case (.idNumber, "different_valid", nil): return .differentValid
         case (.date, "swap_dm", nil): return .swapDM
         case (.date, "one_digit", nil): return .oneDigit
