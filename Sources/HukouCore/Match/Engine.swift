@@ -25,10 +25,9 @@ extension MatchData {
     /// The blocking keys of record `i`: (rule index, key text), in rule order.
     public func blockingKeys(_ i: Int) -> [(rule: Int, key: String)] {
         var out: [(Int, String)] = []
-        for (r, rule) in spec.blocking.enumerated() {
+        for (r, rule) in spec.blocking.enumerated() where !keyParts[r].isEmpty {
             var combos: [String] = [""]
-            for p in rule.parts {
-                guard let part = KeyPart.parse(p, spec.fields) else { combos = []; break }
+            for part in keyParts[r] {
                 let vals = keyValues(part, i)
                 if vals.isEmpty { combos = []; break }
                 combos = combos.flatMap { c in vals.map { c.isEmpty ? $0 : c + "|" + $0 } }
@@ -98,6 +97,8 @@ public final class Scorer: @unchecked Sendable {
     /// The prior as a weight ×10⁴.
     public let priorWeight: Int32
     let vetoLevels: [[Bool]]
+    /// The columns' folded values (TF lookups), snapshotted.
+    let folds: [[Int32]]
 
     public init(data: MatchData, model: MatchModel) {
         self.data = data
@@ -124,6 +125,7 @@ public final class Scorer: @unchecked Sendable {
             tfw.append(perValue)
         }
         tfWeights = tfw
+        folds = data.columns.map(\.fold)
         vetoLevels = data.spec.fields.map { fs in (fs.levels + ["different"]).map { fs.veto.contains($0) } }
     }
 
@@ -147,9 +149,9 @@ public final class Scorer: @unchecked Sendable {
         let l = Int((p >> (4 * UInt64(f))) & 15)
         if l == Int(Level.missing) { return 0 }
         if let t = tfWeights[f] {
-            let c = data.columns[f]
             // The more common of the two values decides how much the agreement says.
-            let wa = t[Int(c.fold[a])][l], wb = t[Int(c.fold[b])][l]
+            let fold = folds[f]
+            let wa = t[Int(fold[a])][l], wb = t[Int(fold[b])][l]
             return min(wa, wb)
         }
         return levelWeights[f][l]
@@ -158,7 +160,7 @@ public final class Scorer: @unchecked Sendable {
     /// The total weight ×10⁴ (prior included).
     @inline(__always) public func weight(_ p: UInt64, _ a: Int, _ b: Int) -> Int32 {
         var w = priorWeight
-        for f in 0..<data.columns.count { w &+= fieldWeight(p, f, a, b) }
+        for f in 0..<folds.count { w &+= fieldWeight(p, f, a, b) }
         return w
     }
 

@@ -4,13 +4,14 @@
 import Foundation
 import HukouIO
 
-/// Interned strings of one column: id 0 is the empty string (a missing value).
-final class StringPool {
+/// Interned strings of one column: id 0 is the empty string (a missing value). A value type,
+/// like Column, so the comparison loops read plain arrays without exclusivity checks.
+struct StringPool {
     var strings: [String] = [""]
     var scalars: [[UInt32]] = [[]]
     private var index: [String: Int32] = ["": 0]
 
-    func intern(_ s: String) -> Int32 {
+    mutating func intern(_ s: String) -> Int32 {
         if let k = index[s] { return k }
         let k = Int32(strings.count)
         strings.append(s)
@@ -21,9 +22,9 @@ final class StringPool {
 }
 
 /// One compared field's values for every record, laid out by what its comparator needs.
-final class Column {
+struct Column {
     let spec: FieldSpec
-    let pool = StringPool()
+    var pool = StringPool()
     var raw: [Int32] = []
     // Names and text: the folded form, the pinyin, surname and given name (pool ids).
     var fold: [Int32] = []
@@ -55,11 +56,11 @@ enum IDFlags {
 /// The compact records of one match run (or one block group in `hukou score`).
 public final class MatchData: @unchecked Sendable {
     public let spec: MatchSpec
-    let columns: [Column]
+    var columns: [Column]
     /// Every record's `src`.
     public private(set) var srcs: [String] = []
     /// Household, place and shared-identifier values (pool ids in `aux`).
-    let aux = StringPool()
+    var aux = StringPool()
     var household: [Int32] = []
     var place: [Int32] = []
     var sharedID: [Int32] = []
@@ -75,16 +76,23 @@ public final class MatchData: @unchecked Sendable {
         self.spec = spec
         columns = spec.fields.map { Column($0) }
         levelTests = columns.map { $0.tests() }
+        // A spec that fails `problem()` never gets here through the commands; parts that do not
+        // parse make their rule produce no keys.
+        keyParts = spec.blocking.map { r in
+            let parts = r.parts.compactMap { KeyPart.parse($0, spec.fields) }
+            return parts.count == r.parts.count ? parts : []
+        }
     }
 
-    /// The pair's level per field, 4 bits each (field 0 lowest).
-    @inline(__always) public func pattern(_ a: Int, _ b: Int) -> UInt64 {
-        var p: UInt64 = 0
-        for f in columns.indices {
-            p |= UInt64(columns[f].level(a, b, levelTests[f])) << (4 * UInt64(f))
-        }
-        return p
-    }
+    /// Each blocking rule's parsed parts.
+    let keyParts: [[KeyPart]]
+
+    /// The pair's level per field, 4 bits each (field 0 lowest). Loops over many pairs use a
+    /// `comparer()` snapshot instead.
+    public func pattern(_ a: Int, _ b: Int) -> UInt64 { comparer().pattern(a, b) }
+
+    /// A read-only snapshot of the columns for comparison loops (safe to share between threads).
+    public func comparer() -> Comparer { Comparer(columns: columns, tests: levelTests) }
 
     /// Number of records.
     public var count: Int { srcs.count }
@@ -94,23 +102,23 @@ public final class MatchData: @unchecked Sendable {
         srcs.append(r.src)
         let keys = r["keys"]?.objectValue
         var complete: Int16 = 0
-        for c in columns {
-            let v = Self.text(r[c.spec.field])
+        for k in columns.indices {
+            let v = Self.text(r[columns[k].spec.field])
             if !v.isEmpty { complete += 1 }
-            c.raw.append(c.pool.intern(v))
-            switch c.spec.comparator {
+            columns[k].raw.append(columns[k].pool.intern(v))
+            switch columns[k].spec.comparator {
             case .chineseName:
                 let (f, p, s, g) = nameKeys(v, keys)
-                c.fold.append(c.pool.intern(f))
-                c.pinyin.append(c.pool.intern(p))
-                c.surname.append(c.pool.intern(s))
-                c.given.append(c.pool.intern(g))
+                columns[k].fold.append(columns[k].pool.intern(f))
+                columns[k].pinyin.append(columns[k].pool.intern(p))
+                columns[k].surname.append(columns[k].pool.intern(s))
+                columns[k].given.append(columns[k].pool.intern(g))
             case .text:
                 let f = Self.foldText(v)
-                c.fold.append(c.pool.intern(f))
+                columns[k].fold.append(columns[k].pool.intern(f))
             case .idNumber:
                 let t = IDNumber.normalizeText(v)
-                c.raw[c.raw.count - 1] = c.pool.intern(t)
+                columns[k].raw[columns[k].raw.count - 1] = columns[k].pool.intern(t)
                 var flags: UInt8 = 0
                 var e = ""
                 if let id = IDNumber(t) {
@@ -119,25 +127,25 @@ public final class MatchData: @unchecked Sendable {
                     e = id.eighteen
                     if id.birthDateIsReal && (id.isLegacy15 || id.checksumValid) { flags |= IDFlags.valid; complete += 100 }
                 }
-                c.id18.append(c.pool.intern(e))
-                c.idFlags.append(flags)
+                columns[k].id18.append(columns[k].pool.intern(e))
+                columns[k].idFlags.append(flags)
             case .date:
                 let (y, m, d) = Self.parseDate(v)
                 if y > 0 {
                     let packed = Int32(y * 10000 + m * 100 + d)
-                    c.ymd.append(packed)
-                    c.day.append(Int32(daysFromCivil(y, m, d)))
-                    if c.spec.levels.contains("lunar") {
-                        if let l = lunarCache[packed] { c.lunar.append(l) } else {
+                    columns[k].ymd.append(packed)
+                    columns[k].day.append(Int32(daysFromCivil(y, m, d)))
+                    if columns[k].spec.levels.contains("lunar") {
+                        if let l = lunarCache[packed] { columns[k].lunar.append(l) } else {
                             let l = Self.lunarPacked(y, m, d)
                             lunarCache[packed] = l
-                            c.lunar.append(l)
+                            columns[k].lunar.append(l)
                         }
-                    } else { c.lunar.append(0) }
+                    } else { columns[k].lunar.append(0) }
                 } else {
-                    c.ymd.append(0)
-                    c.day.append(0)
-                    c.lunar.append(0)
+                    columns[k].ymd.append(0)
+                    columns[k].day.append(0)
+                    columns[k].lunar.append(0)
                 }
             case .exact:
                 break

@@ -47,24 +47,33 @@ struct SplitMix64 {
 /// Training: u from random pairs, then EM on the blocked pairs' patterns for m and the prior.
 public enum Trainer {
     /// Estimates u from up to `samples` random pairs (fixed seed: the same data gives the same u).
-    static func estimateU(_ data: MatchData, samples: Int = 300_000) -> [[Double]] {
+    static func estimateU(_ data: MatchData, samples: Int = 200_000) -> [[Double]] {
         let n = data.count
-        let cols = data.columns
-        let tests = cols.map { $0.tests() }
-        var counts = cols.map { [Double](repeating: 0, count: $0.spec.levels.count + 1) }
+        let cmp = data.comparer()
+        let nf = data.spec.fields.count
+        var counts = data.spec.fields.map { [Double](repeating: 0, count: $0.levels.count + 1) }
         if n >= 2 {
-            var rng = SplitMix64(state: 0x6875_6B6F_755F_7531)
+            // Two halves on two threads, each with its own seed: deterministic whatever the timing.
             let total = n * (n - 1) / 2
             let s = min(samples, total)
-            for _ in 0..<s {
-                let a = Int(rng.next() % UInt64(n))
-                var b = Int(rng.next() % UInt64(n - 1))
-                if b >= a { b += 1 }
-                for (f, c) in cols.enumerated() {
-                    let l = c.level(a, b, tests[f])
-                    if l != Level.missing { counts[f][Int(l)] += 1 }
+            let parts = Box([[[Double]]](repeating: counts, count: 2))
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                var rng = SplitMix64(state: 0x6875_6B6F_755F_7531 &+ UInt64(half))
+                var local = parts.value[half]
+                for _ in 0..<(s / 2 + (half == 0 ? s % 2 : 0)) {
+                    let a = Int(rng.next() % UInt64(n))
+                    var b = Int(rng.next() % UInt64(n - 1))
+                    if b >= a { b += 1 }
+                    for f in 0..<nf {
+                        let l = cmp.level(f, a, b)
+                        if l != Level.missing { local[f][Int(l)] += 1 }
+                    }
                 }
+                parts.lock.lock()
+                parts.value[half] = local
+                parts.lock.unlock()
             }
+            for f in 0..<nf { for l in counts[f].indices { counts[f][l] = parts.value[0][f][l] + parts.value[1][f][l] } }
         }
         // Add-half smoothing: a level never seen among random pairs (an identical ID) gets a
         // small u rather than zero, which would make its weight infinite.

@@ -108,6 +108,7 @@ public enum MatchRun {
         let results = Box([[(Int32, Int32, UInt64)]](repeating: [], count: chunks))
         let perRule = Box([[Int]](repeating: [Int](repeating: 0, count: spec.blocking.count), count: chunks))
         let entriesC = entries, keysC = keys, offsetsC = offsets, groupsC = groups, boundsC = bounds
+        let cmp = data.comparer()
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var out: [(Int32, Int32, UInt64)] = []
             var counts = [Int](repeating: 0, count: spec.blocking.count)
@@ -119,7 +120,7 @@ public enum MatchRun {
                     for y in (x + 1)..<grp.end {
                         let b = Int(entriesC[y].1)
                         guard firstSharedKey(keysC, offsetsC, a, b) == key else { continue }
-                        out.append((Int32(a), Int32(b), data.pattern(a, b)))
+                        out.append((Int32(a), Int32(b), cmp.pattern(a, b)))
                         counts[Int(key >> 56)] += 1
                     }
                 }

@@ -56,10 +56,11 @@ public final class ScorePairsStage: Stage {
         for r in group { data.append(r) }
         let keys = (0..<data.count).map { data.keyIDs($0) }
         let scorer = Scorer(data: data, model: model)
+        let cmp = data.comparer()
         var candidates: [(Int32, Int32, UInt64)] = []
         for a in 0..<data.count {
             for b in (a + 1)..<data.count where firstShared(keys[a], keys[b]) == id {
-                candidates.append((Int32(a), Int32(b), data.pattern(a, b)))
+                candidates.append((Int32(a), Int32(b), cmp.pattern(a, b)))
             }
         }
         let records = data.clusterRecords
