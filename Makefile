@@ -33,6 +33,7 @@ demo: build
 
 # Benchmarks on generated data (bench/data/, not committed); prints the README's figures.
 bench: build
+	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time; }
 	bash bench/run.sh
 
 clean:

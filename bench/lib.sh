@@ -1,11 +1,12 @@
-# Shared helpers for the benchmark scripts: timing with peak RSS, and rate arithmetic.
-# measure LABEL BYTES RECORDS -- CMD...   prints "LABEL: T s, X MB/s, Y records/s, peak RSS Z MB"
+# Shared helpers for the benchmark scripts: timing with CPU time and peak RSS, rate arithmetic.
+# measure LABEL BYTES RECORDS -- CMD...
+#   prints "LABEL  T s  X MB/s  Y records/s  cpu C s  peak RSS Z MB" (RSS: the largest process)
 measure() {
   local label=$1 bytes=$2 records=$3; shift 4
   local tf; tf=$(mktemp)
-  /usr/bin/time -f '%e %M' -o "$tf" bash -c "$*" >/dev/null
-  read -r secs kb < "$tf"; rm -f "$tf"
-  awk -v l="$label" -v s="$secs" -v b="$bytes" -v r="$records" -v kb="$kb" 'BEGIN {
+  /usr/bin/time -f '%e %M %U %S' -o "$tf" bash -c "$*" >/dev/null
+  read -r secs kb usr sys < "$tf"; rm -f "$tf"
+  awk -v l="$label" -v s="$secs" -v b="$bytes" -v r="$records" -v kb="$kb" -v u="$usr" -v y="$sys" 'BEGIN {
     if (s <= 0) s = 0.01;
-    printf "%-44s %7.2f s %9.1f MB/s %12.0f records/s  peak RSS %6.1f MB\n", l, s, b/1e6/s, r/s, kb/1024 }'
+    printf "%-44s %7.2f s %8.1f MB/s %11.0f records/s  cpu %6.2f s  peak RSS %7.1f MB\n", l, s, b/1e6/s, r/s, u+y, kb/1024 }'
 }

@@ -81,7 +81,7 @@ public final class PipelineRunner {
         var lastProgress = Date()
         let sink: (Record) throws -> Void = { r in
             writer.writeRecordLine(r)
-            if writer.bytes.count >= 1 << 16 {
+            if writer.byteCount >= 1 << 16 {
                 try out.drain(&writer)
                 if showProgress {
                     let now = Date()

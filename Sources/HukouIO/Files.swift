@@ -229,23 +229,26 @@ public final class ByteOutput {
 
     /// Takes a JSONWriter's bytes and empties it (the fast path for record output).
     public func drain(_ w: inout JSONWriter) throws(IOFailure) {
-        if buffer.isEmpty && w.bytes.count >= flushAt {
-            try writeAll(w.bytes)
+        if buffer.isEmpty && w.byteCount >= flushAt {
+            try writeAll(w.buffer)
         } else {
-            buffer.append(contentsOf: w.bytes)
+            buffer.append(contentsOf: w.buffer)
             if buffer.count >= flushAt { try flush() }
         }
-        w.bytes.removeAll(keepingCapacity: true)
+        w.reset()
     }
 
     public func flush() throws(IOFailure) {
         guard !buffer.isEmpty else { return }
         defer { buffer.removeAll(keepingCapacity: true) }
-        try writeAll(buffer)
+        let r: Result<Void, IOFailure> = buffer.withUnsafeBufferPointer { b in
+            do throws(IOFailure) { try writeAll(b); return .success(()) } catch { return .failure(error) }
+        }
+        try r.get()
     }
 
-    private func writeAll(_ bytes: [UInt8]) throws(IOFailure) {
-        let r: IOFailure? = bytes.withUnsafeBytes { raw in
+    private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) throws(IOFailure) {
+        let r: IOFailure? = { (raw: UnsafeRawBufferPointer) -> IOFailure? in
             var off = 0
             while off < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
@@ -257,7 +260,7 @@ public final class ByteOutput {
                 off += n
             }
             return nil
-        }
+        }(UnsafeRawBufferPointer(bytes))
         if let r { throw r }
     }
 

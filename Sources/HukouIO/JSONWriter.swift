@@ -2,115 +2,162 @@
 //
 // The byte-level twin of JSONParser (see there for why it is hand-written). Strings are escaped
 // minimally and canonically: `"` `\` and control characters only, so the same record always
-// gives the same bytes.
+// gives the same bytes. The buffer is managed by hand (memcpy into raw memory): appending to a
+// [UInt8] piece by piece measured at about a third of `hukou cat`'s time.
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Appends the compact JSON form of values to a growable byte buffer.
-public struct JSONWriter {
-    /// The bytes written so far.
-    public var bytes: [UInt8] = []
+public final class JSONWriter {
+    @usableFromInline var buf: UnsafeMutablePointer<UInt8>
+    @usableFromInline var count = 0
+    @usableFromInline var capacity: Int
 
-    public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
-
-    /// Appends one object and a newline: one NDJSON record.
-    @inlinable public mutating func writeRecordLine(_ o: JSONObject) {
-        writeObject(o)
-        bytes.append(0x0A)
+    public init(capacity: Int = 1 << 16) {
+        self.capacity = max(capacity, 64)
+        buf = .allocate(capacity: self.capacity)
     }
 
-    public mutating func write(_ v: JSONValue) {
+    deinit { buf.deallocate() }
+
+    /// The bytes written so far (a copy).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buf, count: count)) }
+    /// How many bytes are buffered.
+    public var byteCount: Int { count }
+    /// The buffered bytes, valid until the next write.
+    public var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: buf, count: count) }
+    /// Forgets the buffered bytes, keeping the memory.
+    public func reset() { count = 0 }
+
+    @inline(__always) @usableFromInline func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    @usableFromInline func grow(_ need: Int) {
+        var c = capacity * 2
+        while c < need { c *= 2 }
+        let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        nb.update(from: buf, count: count)
+        buf.deallocate()
+        buf = nb
+        capacity = c
+    }
+
+    @inline(__always) @usableFromInline func byte(_ b: UInt8) {
+        reserve(1)
+        buf[count] = b
+        count += 1
+    }
+
+    @inline(__always) func raw(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n)
+        memcpy(buf + count, p, n)
+        count += n
+    }
+
+    /// Appends raw bytes (already valid JSON or text the caller controls).
+    public func append(_ b: UnsafeBufferPointer<UInt8>) {
+        if let p = b.baseAddress { raw(p, b.count) }
+    }
+
+    /// Appends one object and a newline: one NDJSON record.
+    public func writeRecordLine(_ o: JSONObject) {
+        writeObject(o)
+        byte(0x0A)
+    }
+
+    public func write(_ v: JSONValue) {
         switch v {
-        case .null: appendASCII("null")
-        case .bool(let b): appendASCII(b ? "true" : "false")
+        case .null: ascii("null")
+        case .bool(let b): ascii(b ? "true" : "false")
         case .number(let s): writeRaw(s)
         case .string(let s): writeString(s)
         case .array(let a):
-            bytes.append(UInt8(ascii: "["))
+            byte(UInt8(ascii: "["))
             var first = true
             for item in a {
-                if !first { bytes.append(UInt8(ascii: ",")) }
+                if !first { byte(UInt8(ascii: ",")) }
                 first = false
                 write(item)
             }
-            bytes.append(UInt8(ascii: "]"))
+            byte(UInt8(ascii: "]"))
         case .object(let o): writeObject(o)
         }
     }
 
-    public mutating func writeObject(_ o: JSONObject) {
-        bytes.append(UInt8(ascii: "{"))
-        var first = true
-        for f in o.fields {
-            if !first { bytes.append(UInt8(ascii: ",")) }
-            first = false
-            writeString(f.key)
-            bytes.append(UInt8(ascii: ":"))
-            write(f.value)
+    public func writeObject(_ o: JSONObject) {
+        byte(UInt8(ascii: "{"))
+        o.fields.withUnsafeBufferPointer { fields in
+            for k in 0..<fields.count {
+                if k > 0 { byte(UInt8(ascii: ",")) }
+                writeString(fields[k].key)
+                byte(UInt8(ascii: ":"))
+                write(fields[k].value)
+            }
         }
-        bytes.append(UInt8(ascii: "}"))
+        byte(UInt8(ascii: "}"))
     }
 
-    @inline(__always) mutating func appendASCII(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    @inline(__always) func ascii(_ s: StaticString) { raw(s.utf8Start, s.utf8CodeUnitCount) }
+
+    func writeRaw(_ s: String) {
+        var s = s
+        s.withUTF8 { b in if let p = b.baseAddress { raw(p, b.count) } }
     }
 
-    @inline(__always) mutating func writeRaw(_ s: String) {
-        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) {
-            _ = done
-        } else {
-            bytes.append(contentsOf: s.utf8)
-        }
-    }
-
-    public mutating func writeString(_ s: String) {
-        bytes.append(0x22)
-        let fast: Bool? = s.utf8.withContiguousStorageIfAvailable { buf in
+    public func writeString(_ s: String) {
+        var s = s
+        s.withUTF8 { b in
+            let n = b.count
+            reserve(n + 2)
+            buf[count] = 0x22
+            count += 1
+            guard let p = b.baseAddress else {
+                byte(0x22)
+                return
+            }
             var runStart = 0
-            var k = 0
-            let n = buf.count
+            var k = firstSpecialJSONByte(p, from: 0, count: n)
             while k < n {
-                let c = buf[k]
-                if c >= 0x20 && c != 0x22 && c != 0x5C { k += 1; continue }
-                if k > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<k])) }
-                escape(c)
-                k += 1
-                runStart = k
+                if k > runStart { raw(p + runStart, k - runStart) }
+                escape(p[k])
+                runStart = k + 1
+                k = firstSpecialJSONByte(p, from: runStart, count: n)
             }
-            if n > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<n])) }
-            return true
+            if n > runStart { raw(p + runStart, n - runStart) }
+            byte(0x22)
         }
-        if fast == nil {
-            for c in s.utf8 {
-                if c >= 0x20 && c != 0x22 && c != 0x5C { bytes.append(c) } else { escape(c) }
-            }
-        }
-        bytes.append(0x22)
     }
 
-    @inline(__always) mutating func escape(_ c: UInt8) {
-        bytes.append(0x5C)
+    func escape(_ c: UInt8) {
+        reserve(6)
+        buf[count] = 0x5C
+        count += 1
         switch c {
-        case 0x22: bytes.append(0x22)
-        case 0x5C: bytes.append(0x5C)
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
-        case 0x08: bytes.append(UInt8(ascii: "b"))
-        case 0x0C: bytes.append(UInt8(ascii: "f"))
+        case 0x22: byte(0x22)
+        case 0x5C: byte(0x5C)
+        case 0x0A: byte(UInt8(ascii: "n"))
+        case 0x0D: byte(UInt8(ascii: "r"))
+        case 0x09: byte(UInt8(ascii: "t"))
+        case 0x08: byte(UInt8(ascii: "b"))
+        case 0x0C: byte(UInt8(ascii: "f"))
         default:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            bytes.append(UInt8(ascii: "u"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(hex[Int(c >> 4)])
-            bytes.append(hex[Int(c & 15)])
+            let hex: StaticString = "0123456789abcdef"
+            let h = hex.utf8Start
+            byte(UInt8(ascii: "u"))
+            byte(UInt8(ascii: "0"))
+            byte(UInt8(ascii: "0"))
+            byte(h[Int(c >> 4)])
+            byte(h[Int(c & 15)])
         }
     }
 
     /// The compact JSON text of one value (for tests, messages and small outputs).
     public static func string(_ v: JSONValue) -> String {
-        var w = JSONWriter(capacity: 256)
+        let w = JSONWriter(capacity: 256)
         w.write(v)
-        return String(decoding: w.bytes, as: UTF8.self)
+        return String(decoding: w.buffer, as: UTF8.self)
     }
 
     /// The compact JSON text of one object.

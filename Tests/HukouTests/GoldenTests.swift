@@ -42,9 +42,26 @@ func golden(_ c: GoldenCase) throws {
     let expOut = (try? Data(contentsOf: fOut)) ?? Data()
     let expErr = (try? String(contentsOf: fErr, encoding: .utf8)) ?? ""
     let expCode = Int32(((try? String(contentsOf: fCode, encoding: .utf8)) ?? "0").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    #expect(!containsUnmaskedIDNumber(r.stderr), "stderr of \(c.testDescription) shows an unmasked ID number")
     #expect(r.status == expCode, "exit code of \(c.testDescription)")
     #expect(r.stderr == expErr, "stderr of \(c.testDescription)")
     if r.stdout != expOut {
         Issue.record("stdout of \(c.testDescription) differs from expout:\n\(r.out.prefix(2000))")
     }
+}
+
+/// Whether text holds something shaped like a whole ID number (15 or 18 characters of digits,
+/// the last maybe X): stderr must show `4303211985******12` instead.
+func containsUnmaskedIDNumber(_ text: String) -> Bool {
+    var run = 0
+    for ch in text.unicodeScalars {
+        if ("0"..."9").contains(ch) || ((ch == "X" || ch == "x") && run == 17) {
+            run += 1
+            if run == 18 { return true }
+        } else {
+            if run == 15 { return true }
+            run = 0
+        }
+    }
+    return run == 15
 }
