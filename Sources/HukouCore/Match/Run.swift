@@ -45,6 +45,12 @@ public enum MatchRun {
     /// Every candidate pair with its level pattern, each pair once (at the first blocking key
     /// both records share), in a deterministic order. Work is split over `workers` threads.
     public static func candidates(_ data: MatchData, workers: Int = 2, warn: (String) -> Void) -> (pairs: [(Int32, Int32, UInt64)], report: [BlockReport]) {
+        let r = candidatesTimed(data, workers: workers, warn: warn)
+        return (r.pairs, r.report)
+    }
+
+    /// `candidates`, also returning the CPU seconds the workers spent comparing (for pairs/s per core).
+    public static func candidatesTimed(_ data: MatchData, workers: Int = 2, warn: (String) -> Void) -> (pairs: [(Int32, Int32, UInt64)], report: [BlockReport], cpuSeconds: Double) {
         let n = data.count
         let spec = data.spec
         // Every record's key identities, sorted (CSR layout).
@@ -107,9 +113,11 @@ public enum MatchRun {
 
         let results = Box([[(Int32, Int32, UInt64)]](repeating: [], count: chunks))
         let perRule = Box([[Int]](repeating: [Int](repeating: 0, count: spec.blocking.count), count: chunks))
+        let cpu = Box([Double](repeating: 0, count: chunks))
         let entriesC = entries, keysC = keys, offsetsC = offsets, groupsC = groups, boundsC = bounds
         let cmp = data.comparer()
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let t0 = threadCPUSeconds()
             var out: [(Int32, Int32, UInt64)] = []
             var counts = [Int](repeating: 0, count: spec.blocking.count)
             for g in boundsC[c]..<boundsC[c + 1] {
@@ -125,15 +133,17 @@ public enum MatchRun {
                     }
                 }
             }
+            let t1 = threadCPUSeconds()
             results.lock.lock()
             results.value[c] = out
             perRule.value[c] = counts
+            cpu.value[c] = t1 - t0
             results.lock.unlock()
         }
         for c in 0..<chunks {
             for r in 0..<spec.blocking.count { report[r].pairs += perRule.value[c][r] }
         }
-        return (results.value.flatMap { $0 }, report)
+        return (results.value.flatMap { $0 }, report, cpu.value.reduce(0, +))
     }
 
     /// The smallest key identity two records share (the sorted lists are intersected).
@@ -186,4 +196,11 @@ final class Box<T>: @unchecked Sendable {
     var value: T
     let lock = NSLock()
     init(_ v: T) { value = v }
+}
+
+/// CPU seconds the calling thread has used.
+public func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }

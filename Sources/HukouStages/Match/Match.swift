@@ -36,7 +36,7 @@ public final class MatchStage: Stage {
 
     /// Blocks, trains (unless a model is given), scores and clusters; returns the findings.
     static func run(_ data: MatchData, model given: MatchModel?, saveModel: ((JSONObject) throws -> Void)?, warn: (String) -> Void, report: ((String) -> Void)?) throws -> [Record] {
-        let (candidates, blocks) = MatchRun.candidates(data, warn: warn)
+        let (candidates, blocks, compareCPU) = MatchRun.candidatesTimed(data, warn: warn)
         if let report {
             for b in blocks {
                 report("match: blocking \(b.rule): \(b.blocks) blocks, \(b.pairs) new pairs, largest \(b.largest.map(String.init).joined(separator: "/"))\(b.capped > 0 ? ", \(b.capped) capped" : "")")
@@ -45,8 +45,13 @@ public final class MatchStage: Stage {
         let model = given ?? MatchRun.train(data, candidates: candidates)
         if given == nil, let saveModel { try saveModel(model.json(spec: data.spec)) }
         let scorer = Scorer(data: data, model: model)
+        let t0 = threadCPUSeconds()
         let pairs = MatchRun.score(scorer, candidates)
+        let cpu = compareCPU + threadCPUSeconds() - t0
         report?("match: \(data.count) records, \(candidates.count) candidate pairs, \(pairs.count) kept, prior \(model.prior)")
+        if candidates.count > 0 {
+            report?("match: scoring \(candidates.count) pairs took \(formatDecimal(cpu, digits: 3)) s of CPU: \(Int(Double(candidates.count) / max(cpu, 1e-6))) pairs/s per core")
+        }
         return Clusterer(spec: data.spec, records: data.clusterRecords, pairs: pairs).findings()
     }
 }
