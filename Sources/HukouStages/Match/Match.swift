@@ -36,7 +36,15 @@ public final class MatchStage: Stage {
 
     /// Blocks, trains (unless a model is given), scores and clusters; returns the findings.
     static func run(_ data: MatchData, model given: MatchModel?, saveModel: ((JSONObject) throws -> Void)?, warn: (String) -> Void, report: ((String) -> Void)?) throws -> [Record] {
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap() -> String {
+            let d = clock.now - mark
+            mark = clock.now
+            return formatDecimal(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, digits: 2) + " s"
+        }
         let (candidates, blocks, compareCPU) = MatchRun.candidatesTimed(data, warn: warn)
+        let tBlock = lap()
         if let report {
             for b in blocks {
                 report("match: blocking \(b.rule): \(b.blocks) blocks, \(b.pairs) new pairs, largest \(b.largest.map(String.init).joined(separator: "/"))\(b.capped > 0 ? ", \(b.capped) capped" : "")")
@@ -44,15 +52,19 @@ public final class MatchStage: Stage {
         }
         let model = given ?? MatchRun.train(data, candidates: candidates)
         if given == nil, let saveModel { try saveModel(model.json(spec: data.spec)) }
+        let tTrain = lap()
         let scorer = Scorer(data: data, model: model)
         let t0 = threadCPUSeconds()
         let pairs = MatchRun.score(scorer, candidates)
         let cpu = compareCPU + threadCPUSeconds() - t0
+        let tScore = lap()
         report?("match: \(data.count) records, \(candidates.count) candidate pairs, \(pairs.count) kept, prior \(model.prior)")
         if candidates.count > 0 {
             report?("match: scoring \(candidates.count) pairs took \(formatDecimal(cpu, digits: 3)) s of CPU: \(Int(Double(candidates.count) / max(cpu, 1e-6))) pairs/s per core")
         }
-        return Clusterer(spec: data.spec, records: data.clusterRecords, pairs: pairs).findings()
+        let findings = Clusterer(spec: data.spec, records: data.clusterRecords, pairs: pairs).findings()
+        report?("match: wall time: block+compare \(tBlock), train \(given == nil ? tTrain : "0 s (model given)"), score \(tScore), cluster \(lap())")
+        return findings
     }
 }
 
