@@ -106,9 +106,13 @@ def main():
         name = rnd.choice(["王伟", "李娜", "张伟", "王芳", "李强", "刘洋", "张敏", "王静"])
         birth = rand_birth(1960, 2000); sex = "1" if name[-1] in "伟强洋" else "2"
         a = []
+        vd = None
         for j in range(2):
             hh += 1
-            a.append(emit(name, sex, birth, new_id(birth, sex), "01", "02", "430321%06d" % hh, rnd.choice(VILL)))
+            # Decoys live apart (as synth's do: another township), so never in one village.
+            v = rnd.choice([x for x in VILL if not a or x != vd])
+            vd = v
+            a.append(emit(name, sex, birth, new_id(birth, sex), "01", "02", "430321%06d" % hh, v))
         decoys.append(a)
     with open(out_path, "w") as f:
         for r in lines: f.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")

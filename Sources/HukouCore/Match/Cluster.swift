@@ -51,9 +51,11 @@ public struct Clusterer {
     public let spec: MatchSpec
     public let records: ClusterRecords
     public let pairs: [ScoredPair]
+    let vetoes: [CompiledVeto]
 
     public init(spec: MatchSpec, records: ClusterRecords, pairs: [ScoredPair]) {
         self.spec = spec
+        vetoes = spec.compiledVetoes()
         self.records = records
         self.pairs = pairs
     }
@@ -210,7 +212,7 @@ public struct Clusterer {
             fields.append(fs.name, .object(fo))
         }
         o.append("fields", .object(fields))
-        if p.veto >= 0 { o.append("veto", .string(spec.fields[Int(p.veto)].name)) }
+        if p.veto >= 0 { o.append("veto", .string(vetoes[Int(p.veto)].name)) }
         return o
     }
 

@@ -15,7 +15,7 @@ extension Column {
 
 /// One column as buffers (a trivial struct: copying it copies pointers).
 struct ColumnView {
-    var raw, fold, pinyin, id18, ymd, day, lunar: UnsafeBufferPointer<Int32>
+    var raw, fold, pinyin, surname, id18, ymd, day, lunar: UnsafeBufferPointer<Int32>
     var idFlags: UnsafeBufferPointer<UInt8>
     /// Every pool string's scalars, back to back; `offsets[k]..<offsets[k+1]` is string k.
     var scalars: UnsafeBufferPointer<UInt32>
@@ -44,7 +44,10 @@ struct ColumnView {
             return pinyin[a] != 0 && pinyin[b] != 0 && boundedLevenshtein(text(pinyin[a]), text(pinyin[b]), n) <= n
         case .levenshtein(let n):
             return boundedLevenshtein(text(fold[a]), text(fold[b]), n) <= n
-        case .chars(let th), .jaroWinkler(let th):
+        case .chars(let th):
+            // A different surname is another family, however alike the given names.
+            return surname[a] == surname[b] && jaroWinkler(text(fold[a]), text(fold[b])) >= th
+        case .jaroWinkler(let th):
             return jaroWinkler(text(fold[a]), text(fold[b])) >= th
         case .form1518:
             return id18[a] != 0 && id18[a] == id18[b]
@@ -133,7 +136,7 @@ public struct Comparer: @unchecked Sendable {
                 offsets.append(Int32(flat.count))
             }
             (s.views.baseAddress! + f).initialize(to: ColumnView(
-                raw: s.copy(c.raw), fold: s.copy(c.fold), pinyin: s.copy(c.pinyin), id18: s.copy(c.id18),
+                raw: s.copy(c.raw), fold: s.copy(c.fold), pinyin: s.copy(c.pinyin), surname: s.copy(c.surname), id18: s.copy(c.id18),
                 ymd: s.copy(c.ymd), day: s.copy(c.day), lunar: s.copy(c.lunar), idFlags: s.copy(c.idFlags),
                 scalars: s.copy(flat), offsets: s.copy(offsets), tests: s.copy(tests[f])))
         }

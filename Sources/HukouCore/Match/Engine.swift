@@ -96,7 +96,8 @@ public final class Scorer: @unchecked Sendable {
     let tfWeights: [[[Int32]]?]
     /// The prior as a weight ×10⁴.
     public let priorWeight: Int32
-    let vetoLevels: [[Bool]]
+    /// Every veto of the spec (see MatchSpec.compiledVetoes).
+    public let vetoes: [CompiledVeto]
     /// The columns' folded values (TF lookups), snapshotted.
     let folds: [[Int32]]
 
@@ -126,7 +127,7 @@ public final class Scorer: @unchecked Sendable {
         }
         tfWeights = tfw
         folds = data.columns.map(\.fold)
-        vetoLevels = data.spec.fields.map { fs in (fs.levels + ["different"]).map { fs.veto.contains($0) } }
+        vetoes = data.spec.compiledVetoes()
     }
 
     /// Whether level `l` is an agreement level that term frequencies adjust.
@@ -164,13 +165,9 @@ public final class Scorer: @unchecked Sendable {
         return w
     }
 
-    /// The first field whose level vetoes a link, or nil.
+    /// The index of the first veto the pattern meets, or nil.
     public func veto(_ p: UInt64) -> Int? {
-        for f in 0..<data.columns.count {
-            let l = Int((p >> (4 * UInt64(f))) & 15)
-            if l != Int(Level.missing) && vetoLevels[f][l] { return f }
-        }
-        return nil
+        vetoes.firstIndex { $0.holds(p) }
     }
 }
 

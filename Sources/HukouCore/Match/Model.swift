@@ -85,7 +85,7 @@ public enum Trainer {
 
     /// m and the blocked-pair match share by EM over pattern counts (u held fixed).
     /// Patterns with a veto level are never matches (the domain says so), so they only inform u.
-    static func em(patterns: [(UInt64, Int)], u: [[Double]], veto: [[Bool]], iterations: Int = 40) -> (m: [[Double]], lambda: Double) {
+    static func em(patterns: [(UInt64, Int)], u: [[Double]], vetoes: [CompiledVeto], iterations: Int = 40) -> (m: [[Double]], lambda: Double) {
         let nf = u.count
         var m = u.map { us -> [Double] in
             // Start with agreement likely among matches: geometric from the strongest level.
@@ -100,11 +100,11 @@ public enum Trainer {
             var mt = [Double](repeating: 0, count: nf)
             var rsum = 0.0, total = 0.0
             for (p, c) in patterns {
-                var pm = lambda, pu = 1 - lambda
+                var pm = vetoes.contains { $0.holds(p) } ? 0 : lambda, pu = 1 - lambda
                 for f in 0..<nf {
                     let l = Int((p >> (4 * UInt64(f))) & 15)
                     if l == Int(Level.missing) { continue }
-                    pm *= veto[f][l] ? 0 : m[f][l]
+                    pm *= m[f][l]
                     pu *= u[f][l]
                 }
                 let r = pm + pu > 0 ? pm / (pm + pu) : 0

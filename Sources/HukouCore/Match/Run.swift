@@ -163,8 +163,7 @@ public enum MatchRun {
         var counts: [UInt64: Int] = [:]
         for c in candidates { counts[c.2, default: 0] += 1 }
         let patterns = counts.keys.sorted().map { ($0, counts[$0]!) }
-        let veto = data.spec.fields.map { fs in (fs.levels + ["different"]).map { fs.veto.contains($0) } }
-        let (m, lambda) = Trainer.em(patterns: patterns, u: u, veto: veto)
+        let (m, lambda) = Trainer.em(patterns: patterns, u: u, vetoes: data.spec.compiledVetoes())
         // The blocked pairs hold λ·pairs matches; spread over all N(N−1)/2 pairs that is the
         // probability that two records drawn at random are the same person.
         let n = Double(max(data.count, 2))

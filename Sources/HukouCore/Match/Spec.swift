@@ -8,7 +8,7 @@
 /// or `missing` (weight 0) when either side is empty.
 public enum Comparator: String, Sendable, Equatable, CaseIterable {
     /// Chinese names: `exact`, `fold` (keys.name_fold), `pinyin` (keys.pinyin: homophones),
-    /// `pinyin_edit:N`, `chars:T` (Jaro–Winkler over characters ≥ T).
+    /// `pinyin_edit:N`, `chars:T` (the same surname, and Jaro–Winkler over the characters ≥ T).
     case chineseName = "chinese_name"
     /// Generic text: `exact`, `fold` (case and punctuation folded), `levenshtein:N`, `jaro_winkler:T`.
     case text
@@ -62,6 +62,38 @@ public struct BlockRule: Sendable, Equatable {
     }
 }
 
+/// A combination of levels that forbids a link: every condition must hold (e.g. the ID numbers
+/// are `other_sequence` AND the villages differ: two people born the same day elsewhere).
+public struct VetoRule: Sendable, Equatable {
+    public struct Condition: Sendable, Equatable {
+        public var field: String
+        public var levels: [String]
+        public init(field: String, levels: [String]) {
+            self.field = field
+            self.levels = levels
+        }
+    }
+    public var when: [Condition]
+    public init(when: [Condition]) { self.when = when }
+    /// The rule's name in pairs and findings: its fields joined by `+`.
+    public var name: String { when.map(\.field).joined(separator: "+") }
+}
+
+/// A veto compiled against the fields: per condition, the field index and which levels hold.
+public struct CompiledVeto: Sendable {
+    public let name: String
+    public let conditions: [(field: Int, levels: [Bool])]
+
+    /// Whether the pattern meets every condition (a missing value never meets one).
+    @inline(__always) public func holds(_ p: UInt64) -> Bool {
+        for c in conditions {
+            let l = Int((p >> (4 * UInt64(c.field))) & 15)
+            if l == Int(Level.missing) || !c.levels[l] { return false }
+        }
+        return true
+    }
+}
+
 /// A whole match specification.
 public struct MatchSpec: Sendable, Equatable {
     /// A label for the spec (kept in the model file).
@@ -87,8 +119,10 @@ public struct MatchSpec: Sendable, Equatable {
     public var household: String?
     /// The field that says where the household is (village), for the keep rule.
     public var place: String?
+    /// Combinations of levels that forbid a link (beside each field's own `veto` levels).
+    public var vetoes: [VetoRule]
 
-    public init(name: String, kind: String, fields: [FieldSpec], blocking: [BlockRule], threshold: Double, clusterFloor: Double, blockCap: Int, cannotLink: String?, sharedID: String?, household: String?, place: String?) {
+    public init(name: String, kind: String, fields: [FieldSpec], blocking: [BlockRule], threshold: Double, clusterFloor: Double, blockCap: Int, cannotLink: String?, sharedID: String?, household: String?, place: String?, vetoes: [VetoRule] = []) {
         self.name = name
         self.kind = kind
         self.fields = fields
@@ -100,6 +134,24 @@ public struct MatchSpec: Sendable, Equatable {
         self.sharedID = sharedID
         self.household = household
         self.place = place
+        self.vetoes = vetoes
+    }
+
+    /// Every veto: each field's own (in field order), then the combinations.
+    public func compiledVetoes() -> [CompiledVeto] {
+        var out: [CompiledVeto] = []
+        for (f, fs) in fields.enumerated() where !fs.veto.isEmpty {
+            out.append(CompiledVeto(name: fs.name, conditions: [(f, (fs.levels + ["different"]).map { fs.veto.contains($0) })]))
+        }
+        for v in vetoes {
+            var conds: [(field: Int, levels: [Bool])] = []
+            for c in v.when {
+                guard let f = fields.firstIndex(where: { $0.name == c.field }) else { continue }
+                conds.append((f, (fields[f].levels + ["different"]).map { c.levels.contains($0) }))
+            }
+            if conds.count == v.when.count && !conds.isEmpty { out.append(CompiledVeto(name: v.name, conditions: conds)) }
+        }
+        return out
     }
 
     /// Checks names, levels and blocking expressions; returns the first problem found.
@@ -113,6 +165,15 @@ public struct MatchSpec: Sendable, Equatable {
             if f.levels.count > 12 { return "field `\(f.name)`: at most 12 levels" }
             for l in f.levels + f.veto where l != "different" && LevelTest.parse(l, f.comparator) == nil {
                 return "field `\(f.name)`: unknown level `\(l)` for comparator \(f.comparator.rawValue)"
+            }
+        }
+        for v in vetoes {
+            if v.when.isEmpty { return "a veto needs at least one condition" }
+            for c in v.when {
+                guard let f = fields.first(where: { $0.name == c.field }) else { return "veto: no field `\(c.field)`" }
+                for l in c.levels where l != "different" && LevelTest.parse(l, f.comparator) == nil {
+                    return "veto: unknown level `\(l)` for field `\(c.field)`"
+                }
             }
         }
         if blocking.isEmpty { return "the spec has no blocking rules" }
@@ -133,10 +194,10 @@ public struct MatchSpec: Sendable, Equatable {
         kind: "person",
         fields: [
             FieldSpec(name: "name", field: "name", comparator: .chineseName,
-                      levels: ["exact", "fold", "pinyin", "pinyin_edit:1", "chars:0.85", "chars:0.6"],
+                      levels: ["exact", "fold", "pinyin", "pinyin_edit:1", "chars:0.75"],
                       termFrequency: true, veto: ["different"]),
             FieldSpec(name: "id", field: "id_number", comparator: .idNumber,
-                      levels: ["exact", "15_18", "typo", "other_sequence", "different_valid"], veto: ["other_sequence"]),
+                      levels: ["exact", "15_18", "typo", "other_sequence", "different_valid"]),
             FieldSpec(name: "birth_date", field: "birth_date", comparator: .date,
                       levels: ["exact", "swap_dm", "one_digit", "lunar", "within_days:366"], veto: ["different"]),
             FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"]),
@@ -150,7 +211,7 @@ public struct MatchSpec: Sendable, Equatable {
             BlockRule(name: "pinyin_birth", parts: ["name|pinyin", "birth_date"]),
             BlockRule(name: "surname_birth_sex", parts: ["name|surname", "birth_date", "sex"]),
             BlockRule(name: "id_typo", parts: ["id|id_typo"]),
-            BlockRule(name: "pinyin_year_village", parts: ["name|pinyin", "birth_date|year", "village"]),
+            BlockRule(name: "pinyin_village", parts: ["name|pinyin", "village"]),
         ],
         threshold: 0.9,
         clusterFloor: 0.5,
@@ -158,7 +219,10 @@ public struct MatchSpec: Sendable, Equatable {
         cannotLink: "household",
         sharedID: "id_number",
         household: "household",
-        place: "village"
+        place: "village",
+        vetoes: [
+            VetoRule(when: [.init(field: "id", levels: ["other_sequence"]), .init(field: "village", levels: ["different"])]),
+        ]
     )
 }
 

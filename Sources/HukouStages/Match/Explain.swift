@@ -68,7 +68,7 @@ public enum MatchExplain {
             run &+= fw[f]
             var level = levelName(fs, l)
             if fs.termFrequency && l < fs.levels.count && Scorer.tfLevel(tests: data.levelTests[f], l) { level += " (tf)" }
-            if fs.veto.contains(levelName(fs, l)) { level += " VETO" }
+            if let v = scorer.veto(p), scorer.vetoes[v].conditions.contains(where: { $0.field == f }) { level += " VETO" }
             let va = MatchData.text(a[fs.field]), vb = MatchData.text(b[fs.field])
             out += pad(fs.name, 12) + pad("\(va.isEmpty ? "∅" : va) | \(vb.isEmpty ? "∅" : vb)", 42) + pad(level, 18) + num(fw[f]) + "  " + num(run) + "  " + bar(fw[f]) + "\n"
         }
@@ -76,7 +76,8 @@ public enum MatchExplain {
         out += "\ntotal weight \(formatDecimal(Double(total) / 10_000, digits: 4)), match probability \(formatDecimal(prob, digits: 6))\n"
         let decision: String
         if let v = scorer.veto(p) {
-            decision = "never linked: \(spec.fields[v].name) is \(levelName(spec.fields[v], Int((p >> (4 * UInt64(v))) & 15)))"
+            let why = scorer.vetoes[v].conditions.map { c in "\(spec.fields[c.field].name) is \(levelName(spec.fields[c.field], Int((p >> (4 * UInt64(c.field))) & 15)))" }
+            decision = "never linked: " + why.joined(separator: " and ")
         } else if let h = spec.cannotLink, !MatchData.text(a[h]).isEmpty, MatchData.text(a[h]) == MatchData.text(b[h]) {
             decision = "never linked: same \(h)"
         } else if prob >= spec.threshold {

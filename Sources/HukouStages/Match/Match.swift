@@ -58,7 +58,7 @@ public final class MatchStage: Stage {
         let pairs = MatchRun.score(scorer, candidates)
         let cpu = compareCPU + threadCPUSeconds() - t0
         let tScore = lap()
-        report?("match: \(data.count) records, \(candidates.count) candidate pairs, \(pairs.count) kept, prior \(model.prior)")
+        report?("match: \(data.count) records, \(candidates.count) candidate pairs, \(pairs.count) kept, prior 1 in \(Int((1 / model.prior).rounded())) pairs")
         if candidates.count > 0 {
             report?("match: scoring \(candidates.count) pairs took \(formatDecimal(cpu, digits: 3)) s of CPU: \(Int(Double(candidates.count) / max(cpu, 1e-6))) pairs/s per core")
         }

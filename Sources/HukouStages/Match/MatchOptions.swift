@@ -51,11 +51,22 @@ public enum SpecFile {
             guard let m = node.mapping, let n = str(m, "name") else { throw StageError.usage("\(name): blocking rule \(k + 1) needs `name` and `keys`") }
             rules.append(BlockRule(name: n, parts: strings(m["keys"])))
         }
+        var vetoes: [VetoRule] = []
+        for (k, node) in (map["vetoes"]?.sequence ?? Node.Sequence()).enumerated() {
+            guard let m = node.mapping else { throw StageError.usage("\(name): veto \(k + 1) is a map from field to levels") }
+            var conds: [VetoRule.Condition] = []
+            for (key, value) in m {
+                guard let f = key.string else { throw StageError.usage("\(name): veto \(k + 1): a field name is expected") }
+                conds.append(.init(field: f, levels: value.sequence.map { $0.compactMap { $0.string } } ?? value.string.map { [$0] } ?? []))
+            }
+            vetoes.append(VetoRule(when: conds))
+        }
         let cap = try num("block_cap", 2000)
         let spec = MatchSpec(
             name: str(map, "name") ?? name, kind: str(map, "kind") ?? "person", fields: fields, blocking: rules,
             threshold: try num("threshold", 0.9), clusterFloor: try num("cluster_floor", 0.5), blockCap: Int(cap),
-            cannotLink: str(map, "cannot_link"), sharedID: str(map, "shared_id"), household: str(map, "household"), place: str(map, "place"))
+            cannotLink: str(map, "cannot_link"), sharedID: str(map, "shared_id"), household: str(map, "household"), place: str(map, "place"),
+            vetoes: vetoes)
         if let p = spec.problem() { throw StageError.usage("\(name): \(p)") }
         return spec
     }

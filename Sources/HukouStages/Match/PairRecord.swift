@@ -83,7 +83,7 @@ final class PairCollector {
         }
         var veto: Int8 = -1
         if let v = r.string("veto") {
-            guard let f = spec.fields.firstIndex(where: { $0.name == v }) else { return "veto field `\(v)` is not in the spec" }
+            guard let f = spec.compiledVetoes().firstIndex(where: { $0.name == v }) else { return "veto `\(v)` is not in the spec" }
             veto = Int8(f)
         }
         let ia = record(a, r["ra"]?.objectValue), ib = record(b, r["rb"]?.objectValue)
