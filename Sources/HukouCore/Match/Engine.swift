@@ -86,7 +86,7 @@ func sanitizeKey(_ s: String) -> String {
 }
 
 /// Scores pairs of one MatchData with one model.
-public final class Scorer: @unchecked Sendable {
+public final class PairScorer: @unchecked Sendable {
     public let data: MatchData
     public let model: MatchModel
     let tests: [[LevelTest]]
@@ -119,7 +119,7 @@ public final class Scorer: @unchecked Sendable {
             for s in c.pool.strings {
                 let uTF = Double(max(table[s] ?? 1, 1)) / total
                 perValue.append((0..<(c.spec.levels.count + 1)).map { l in
-                    guard l < c.spec.levels.count, Scorer.tfLevel(tests: ts[f], l) else { return lw[f][l] }
+                    guard l < c.spec.levels.count, PairScorer.tfLevel(tests: ts[f], l) else { return lw[f][l] }
                     return Int32((log2(model.m[f][l] / uTF) * 10_000).rounded())
                 })
             }

@@ -134,7 +134,7 @@ public final class MatchData: @unchecked Sendable {
                 if y > 0 {
                     let packed = Int32(y * 10000 + m * 100 + d)
                     columns[k].ymd.append(packed)
-                    columns[k].day.append(Int32(daysFromCivil(y, m, d)))
+                    columns[k].day.append(Int32(matchDayNumber(y, m, d)))
                     if columns[k].spec.levels.contains("lunar") {
                         if let l = lunarCache[packed] { columns[k].lunar.append(l) } else {
                             let l = Self.lunarPacked(y, m, d)
@@ -185,7 +185,7 @@ public final class MatchData: @unchecked Sendable {
             return (f, p, k.string("surname") ?? "", k.string("given") ?? "")
         }
         if let d = derivedName[name] { return d }
-        let d = NameKeys.derive(name)
+        let d = MatchNameKeys.derive(name)
         derivedName[name] = d
         return d
     }
@@ -218,7 +218,7 @@ public final class MatchData: @unchecked Sendable {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+func matchDayNumber(_ y0: Int, _ m: Int, _ d: Int) -> Int {
     let y = m <= 2 ? y0 - 1 : y0
     let era = (y >= 0 ? y : y - 399) / 400
     let yoe = y - era * 400
@@ -229,7 +229,7 @@ func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
 
 /// Name keys derived without normalize: dots unified, spaces removed, traditional folded to
 /// simplified, toneless pinyin from the vendored readings, compound surnames recognised.
-public enum NameKeys {
+public enum MatchNameKeys {
     static let dots: Set<Character> = ["•", "・", "‧", "⋅", "∙", "．", ".", "·"]
 
     /// (name_fold, pinyin, surname, given) of a name.

@@ -175,7 +175,7 @@ public enum MatchRun {
 
     /// Weighs the candidates and keeps the pairs clustering needs: those at or above the
     /// cluster floor, and those holding the same identifier (to find a number shared by two people).
-    public static func score(_ scorer: Scorer, _ candidates: [(Int32, Int32, UInt64)]) -> [ScoredPair] {
+    public static func score(_ scorer: PairScorer, _ candidates: [(Int32, Int32, UInt64)]) -> [ScoredPair] {
         let floor = weightThreshold(probability: scorer.data.spec.clusterFloor)
         let shared = scorer.data.sharedID
         var out: [ScoredPair] = []

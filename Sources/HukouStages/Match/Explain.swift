@@ -40,7 +40,7 @@ public enum MatchExplain {
         let data = MatchData(spec: spec)
         data.append(a)
         data.append(b)
-        let scorer = Scorer(data: data, model: model)
+        let scorer = PairScorer(data: data, model: model)
         let p = scorer.pattern(0, 1)
         let fw = scorer.fieldWeights(p, 0, 1)
         let total = scorer.weight(p, 0, 1)
@@ -67,7 +67,7 @@ public enum MatchExplain {
             let l = Int((p >> (4 * UInt64(f))) & 15)
             run &+= fw[f]
             var level = levelName(fs, l)
-            if fs.termFrequency && l < fs.levels.count && Scorer.tfLevel(tests: data.levelTests[f], l) { level += " (tf)" }
+            if fs.termFrequency && l < fs.levels.count && PairScorer.tfLevel(tests: data.levelTests[f], l) { level += " (tf)" }
             if let v = scorer.veto(p), scorer.vetoes[v].conditions.contains(where: { $0.field == f }) { level += " VETO" }
             let va = MatchData.text(a[fs.field]), vb = MatchData.text(b[fs.field])
             out += pad(fs.name, 12) + pad("\(va.isEmpty ? "∅" : va) | \(vb.isEmpty ? "∅" : vb)", 42) + pad(level, 18) + num(fw[f]) + "  " + num(run) + "  " + bar(fw[f]) + "\n"

@@ -53,7 +53,7 @@ public final class MatchStage: Stage {
         let model = given ?? MatchRun.train(data, candidates: candidates)
         if given == nil, let saveModel { try saveModel(model.json(spec: data.spec)) }
         let tTrain = lap()
-        let scorer = Scorer(data: data, model: model)
+        let scorer = PairScorer(data: data, model: model)
         let t0 = threadCPUSeconds()
         let pairs = MatchRun.score(scorer, candidates)
         let cpu = compareCPU + threadCPUSeconds() - t0

@@ -55,7 +55,7 @@ public final class ScorePairsStage: Stage {
         let data = MatchData(spec: spec)
         for r in group { data.append(r) }
         let keys = (0..<data.count).map { data.keyIDs($0) }
-        let scorer = Scorer(data: data, model: model)
+        let scorer = PairScorer(data: data, model: model)
         let cmp = data.comparer()
         var candidates: [(Int32, Int32, UInt64)] = []
         for a in 0..<data.count {
