@@ -53,10 +53,11 @@ struct ColumnView {
             return id18[a] != 0 && id18[a] == id18[b]
         case .typo:
             return idTypo(a, b)
-        case .otherSequence:
+        case .sameBirth:
             guard idFlags[a] & IDFlags.valid != 0, idFlags[b] & IDFlags.valid != 0, id18[a] != id18[b] else { return false }
+            // The encoded birth date (digits 7–14) agrees; region or sequence differ.
             let x = text(id18[a]), y = text(id18[b])
-            for k in 0..<14 where x[k] != y[k] { return false }
+            for k in 6..<14 where x[k] != y[k] { return false }
             return true
         case .differentValid:
             return idFlags[a] & IDFlags.valid != 0 && idFlags[b] & IDFlags.valid != 0 && id18[a] != id18[b]

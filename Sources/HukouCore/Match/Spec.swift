@@ -14,8 +14,8 @@ public enum Comparator: String, Sendable, Equatable, CaseIterable {
     case text
     /// GB 11643 ID numbers: `exact`, `15_18` (the same number's two forms), `typo` (one digit
     /// or one adjacent transposition apart, with a failing check or a legacy form on one side),
-    /// `other_sequence` (both well-formed, same region and birth date, another sequence: how two
-    /// people born the same day in one county differ), `different_valid` (both well-formed, different).
+    /// `same_birth` (both well-formed, the same encoded birth date, another number: how two
+    /// people born the same day differ), `different_valid` (both well-formed, different).
     case idNumber = "id_number"
     /// ISO dates: `exact`, `swap_dm` (day and month swapped), `one_digit`, `lunar` (the same
     /// date read in the other calendar), `within_days:N`.
@@ -63,7 +63,7 @@ public struct BlockRule: Sendable, Equatable {
 }
 
 /// A combination of levels that forbids a link: every condition must hold (e.g. the ID numbers
-/// are `other_sequence` AND the villages differ: two people born the same day elsewhere).
+/// are `same_birth` AND the villages differ: two people born the same day elsewhere).
 public struct VetoRule: Sendable, Equatable {
     public struct Condition: Sendable, Equatable {
         public var field: String
@@ -197,7 +197,7 @@ public struct MatchSpec: Sendable, Equatable {
                       levels: ["exact", "fold", "pinyin", "pinyin_edit:1", "chars:0.75"],
                       termFrequency: true, veto: ["different"]),
             FieldSpec(name: "id", field: "id_number", comparator: .idNumber,
-                      levels: ["exact", "15_18", "typo", "other_sequence", "different_valid"]),
+                      levels: ["exact", "15_18", "typo", "same_birth", "different_valid"]),
             FieldSpec(name: "birth_date", field: "birth_date", comparator: .date,
                       levels: ["exact", "swap_dm", "one_digit", "lunar", "within_days:366"], veto: ["different"]),
             FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"]),
@@ -221,14 +221,14 @@ public struct MatchSpec: Sendable, Equatable {
         household: "household",
         place: "village",
         vetoes: [
-            VetoRule(when: [.init(field: "id", levels: ["other_sequence"]), .init(field: "village", levels: ["different"])]),
+            VetoRule(when: [.init(field: "id", levels: ["same_birth"]), .init(field: "village", levels: ["different"])]),
         ]
     )
 }
 
 /// A parsed level name: what a comparator tests for it.
 public enum LevelTest: Sendable, Equatable {
-    case exact, fold, pinyin, form1518, typo, otherSequence, differentValid, swapDM, oneDigit, lunar
+    case exact, fold, pinyin, form1518, typo, sameBirth, differentValid, swapDM, oneDigit, lunar
     case pinyinEdit(Int), levenshtein(Int), chars(Double), jaroWinkler(Double), withinDays(Int)
     case different
 
@@ -247,7 +247,7 @@ public enum LevelTest: Sendable, Equatable {
         case (.text, "jaro_winkler", let a?), (.chineseName, "jaro_winkler", let a?): return Double(a).map { .jaroWinkler($0) }
         case (.idNumber, "15_18", nil): return .form1518
         case (.idNumber, "typo", nil): return .typo
-        case (.idNumber, "other_sequence", nil): return .otherSequence
+        case (.idNumber, "same_birth", nil): return .sameBirth
         case (.idNumber, "different_valid", nil): return .differentValid
         case (.date, "swap_dm", nil): return .swapDM
         case (.date, "one_digit", nil): return .oneDigit
