@@ -76,6 +76,11 @@ struct ColumnView {
                 q /= 10
             }
             return diff == 1
+        case .offByOne:
+            let x = ymd[a], y = ymd[b]
+            guard x != 0, y != 0 else { return false }
+            let dy = abs(Int(x / 10000) - Int(y / 10000)), dm = abs(Int(x / 100 % 100) - Int(y / 100 % 100)), dd = abs(Int(x % 100) - Int(y % 100))
+            return dy + dm + dd == 1
         case .lunar:
             return (lunar[a] != 0 && lunar[a] == ymd[b]) || (lunar[b] != 0 && lunar[b] == ymd[a])
         case .withinDays(let n):
@@ -100,7 +105,9 @@ struct ColumnView {
             if n == 1 { first = k } else if n == 2 { second = k } else { return false }
         }
         if n == 0 { return x[17] != y[17] }
-        if n == 1 { return true }
+        // A legacy number has no check character to give a typo away: one digit apart in the
+        // sequence is as likely another person born the same day.
+        if n == 1 { return !((fa | fb) & IDFlags.legacy != 0 && first >= 14) }
         return second == first + 1 && x[first] == y[second] && x[second] == y[first]
     }
 }

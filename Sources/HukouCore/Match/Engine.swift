@@ -130,12 +130,12 @@ public final class PairScorer: @unchecked Sendable {
         vetoes = data.spec.compiledVetoes()
     }
 
-    /// Whether level `l` is an agreement level that term frequencies adjust.
+    /// Whether level `l` is the level that term frequencies adjust: exact agreement only. A
+    /// traditional or homophone variant of a name is itself rare evidence (u is tiny among
+    /// strangers), whatever the name's frequency.
     public static func tfLevel(tests: [LevelTest], _ l: Int) -> Bool {
-        switch tests[l] {
-        case .exact, .fold, .pinyin: return true
-        default: return false
-        }
+        if case .exact = tests[l] { return true }
+        return false
     }
 
     /// The pair's level per field, 4 bits each (field 0 lowest).

@@ -17,7 +17,8 @@ public enum Comparator: String, Sendable, Equatable, CaseIterable {
     /// `same_birth` (both well-formed, the same encoded birth date, another number: how two
     /// people born the same day differ), `different_valid` (both well-formed, different).
     case idNumber = "id_number"
-    /// ISO dates: `exact`, `swap_dm` (day and month swapped), `one_digit`, `lunar` (the same
+    /// ISO dates: `exact`, `swap_dm` (day and month swapped), `one_digit`, `off_by_one` (the
+    /// year, the month or the day one apart, the rest equal: 1979-09-16 for 1980-09-16), `lunar` (the same
     /// date read in the other calendar), `within_days:N`.
     case date
     /// Codes and other values that are equal or not: `exact`.
@@ -199,7 +200,7 @@ public struct MatchSpec: Sendable, Equatable {
             FieldSpec(name: "id", field: "id_number", comparator: .idNumber,
                       levels: ["exact", "15_18", "typo", "same_birth", "different_valid"]),
             FieldSpec(name: "birth_date", field: "birth_date", comparator: .date,
-                      levels: ["exact", "swap_dm", "one_digit", "lunar", "within_days:366"], veto: ["different"]),
+                      levels: ["exact", "swap_dm", "one_digit", "off_by_one", "lunar", "within_days:366"], veto: ["different"]),
             FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"]),
             FieldSpec(name: "ethnicity", field: "ethnicity", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "village", field: "village", comparator: .exact, levels: ["exact"]),
@@ -228,7 +229,7 @@ public struct MatchSpec: Sendable, Equatable {
 
 /// A parsed level name: what a comparator tests for it.
 public enum LevelTest: Sendable, Equatable {
-    case exact, fold, pinyin, form1518, typo, sameBirth, differentValid, swapDM, oneDigit, lunar
+    case exact, fold, pinyin, form1518, typo, sameBirth, differentValid, swapDM, oneDigit, offByOne, lunar
     case pinyinEdit(Int), levenshtein(Int), chars(Double), jaroWinkler(Double), withinDays(Int)
     case different
 
@@ -251,6 +252,7 @@ public enum LevelTest: Sendable, Equatable {
         case (.idNumber, "different_valid", nil): return .differentValid
         case (.date, "swap_dm", nil): return .swapDM
         case (.date, "one_digit", nil): return .oneDigit
+        case (.date, "off_by_one", nil): return .offByOne
         case (.date, "lunar", nil): return .lunar
         case (.date, "within_days", let a?): return Int(a).map { .withinDays($0) }
         default: return nil
