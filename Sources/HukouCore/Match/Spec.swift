@@ -64,7 +64,7 @@ public struct BlockRule: Sendable, Equatable {
 }
 
 /// A combination of levels that forbids a link: every condition must hold (e.g. the ID numbers
-/// are `same_birth` AND the police stations differ: two people born the same day elsewhere).
+/// are `same_birth` AND the villages differ: two people born the same day elsewhere).
 public struct VetoRule: Sendable, Equatable {
     public struct Condition: Sendable, Equatable {
         public var field: String
@@ -223,7 +223,7 @@ public struct MatchSpec: Sendable, Equatable {
         household: "household",
         place: "village",
         vetoes: [
-            VetoRule(when: [.init(field: "id", levels: ["same_birth"]), .init(field: "station", levels: ["different"])]),
+            VetoRule(when: [.init(field: "id", levels: ["same_birth"]), .init(field: "village", levels: ["different"])]),
         ]
     )
 }
