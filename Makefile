@@ -3,7 +3,7 @@ SWIFT    ?= swift
 RELEASE  := .build/release/hukou
 DEBUG    := .build/debug/hukou
 
-.PHONY: all build deps test golden demo bench clean
+.PHONY: all build deps test golden demo bench testdata clean
 
 all: build
 
@@ -35,6 +35,11 @@ demo: build
 bench: build
 	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time; }
 	bash bench/run.sh
+
+# The committed synthetic county (testdata/county/); its README.txt records the same command.
+testdata: build
+	rm -rf testdata/county
+	$(RELEASE) synth --seed 1 --persons 3000 --out testdata/county
 
 clean:
 	rm -rf .build out bench/data

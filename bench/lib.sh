@@ -10,3 +10,14 @@ measure() {
     if (s <= 0) s = 0.01;
     printf "%-44s %7.2f s %8.1f MB/s %11.0f records/s  cpu %6.2f s  peak RSS %7.1f MB\n", l, s, b/1e6/s, r/s, u+y, kb/1024 }'
 }
+
+# county N [SEED]: a synthetic county of N persons in $BENCH_DATA/county-N (made once with
+# `hukou synth`, reused while its README.txt is there); prints the folder.
+county() {
+  local n=$1 seed=${2:-1} dir="$BENCH_DATA/county-$1"
+  if [ ! -s "$dir/README.txt" ]; then
+    rm -rf "$dir"
+    "$HUKOU" synth --seed "$seed" --persons "$n" --out "$dir" --quiet || return 1
+  fi
+  echo "$dir"
+}

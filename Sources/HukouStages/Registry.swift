@@ -5,6 +5,7 @@ import HukouDriver
 /// Every stage, in the order of the pipeline.
 public enum StageRegistry {
     public static let stages: [any StageCommand.Type] = [
+        IngestCommand.self,
         CatCommand.self,
         BlockCommand.self,
         ScorePairsCommand.self,
