@@ -74,14 +74,15 @@ def main():
         kind = kinds[k % len(kinds)]
         hh += 1
         hid = "430321%06d" % hh
-        vil2 = vil if rnd.random() < .5 else rnd.choice(VILL)
+        # 一人多号 (a second number) is issued where the person lives: the same village, as in synth.
+        vil2 = vil if kind == "newid" or rnd.random() < .5 else rnd.choice(VILL)
         name2, birth2, id2 = name, birth, idn
         if kind == "15":
             id2 = idn[:6] + idn[8:17] if birth < "2000" else idn
         elif kind == "newid":
             y, m, d = birth.split("-")
             birth2 = "%s-%s-%02d" % (y, m, (int(d) % 28) + 1) if rnd.random() < .5 else birth
-            id2 = "430381" + birth2.replace("-", "") + "%03d" % rnd.randrange(0, 1000)
+            id2 = region + birth2.replace("-", "") + "%03d" % rnd.randrange(0, 1000)
             id2 = id2[:17] + check(id2[:17])
         elif kind == "typo":
             p = rnd.randrange(6, 17)

@@ -215,7 +215,7 @@ public struct MatchSpec: Sendable, Equatable {
             BlockRule(name: "id_typo", parts: ["id|id_typo"]),
             BlockRule(name: "pinyin_village", parts: ["name|pinyin", "village"]),
         ],
-        threshold: 0.9,
+        threshold: 0.8,
         clusterFloor: 0.5,
         blockCap: 2000,
         cannotLink: "household",
