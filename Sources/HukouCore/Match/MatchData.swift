@@ -64,7 +64,8 @@ public final class MatchData: @unchecked Sendable {
     var household: [Int32] = []
     var place: [Int32] = []
     var sharedID: [Int32] = []
-    /// Non-empty compared fields, plus 100 for a well-formed ID: the keep rule's completeness.
+    /// Non-empty compared fields, plus 100 for a well-formed 18-digit ID (50 for a legacy
+    /// 15-digit one): the keep rule's completeness.
     var completeness: [Int16] = []
     private var lunarCache: [Int32: Int32] = [:]
     private var derivedName: [String: (String, String, String, String)] = [:]
@@ -125,7 +126,11 @@ public final class MatchData: @unchecked Sendable {
                     flags |= IDFlags.parsed
                     if id.isLegacy15 { flags |= IDFlags.legacy }
                     e = id.eighteen
-                    if id.birthDateIsReal && (id.isLegacy15 || id.checksumValid) { flags |= IDFlags.valid; complete += 100 }
+                    if id.birthDateIsReal && (id.isLegacy15 || id.checksumValid) {
+                        flags |= IDFlags.valid
+                        // The keep rule prefers the current 18-digit number to a legacy one.
+                        complete += id.isLegacy15 ? 50 : 100
+                    }
                 }
                 columns[k].id18.append(columns[k].pool.intern(e))
                 columns[k].idFlags.append(flags)

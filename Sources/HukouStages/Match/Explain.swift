@@ -45,8 +45,11 @@ public enum MatchExplain {
         let fw = scorer.fieldWeights(p, 0, 1)
         let total = scorer.weight(p, 0, 1)
         func num(_ w: Int32) -> String {
-            let s = formatDecimal(Double(w) / 10_000, digits: 2)
-            let signed = w > 0 ? "+" + s : s
+            // Fixed two decimals, from the integer weight (no locale, no rounding surprises).
+            let h = Int((Double(w) / 100).rounded())
+            let frac = abs(h) % 100
+            let s = "\(abs(h) / 100).\(frac < 10 ? "0" : "")\(frac)"
+            let signed = h > 0 ? "+" + s : h < 0 ? "-" + s : s
             return String(repeating: " ", count: max(0, 8 - signed.count)) + signed
         }
         func pad(_ s: String, _ n: Int) -> String {
