@@ -200,7 +200,7 @@ public struct MatchSpec: Sendable, Equatable {
             FieldSpec(name: "id", field: "id_number", comparator: .idNumber,
                       levels: ["exact", "15_18", "typo", "same_birth", "different_valid"]),
             FieldSpec(name: "birth_date", field: "birth_date", comparator: .date,
-                      levels: ["exact", "swap_dm", "one_digit", "off_by_one", "lunar", "within_days:366"], veto: ["different"]),
+                      levels: ["exact", "swap_dm", "one_digit", "off_by_one", "lunar"], veto: ["different"]),
             FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"]),
             FieldSpec(name: "ethnicity", field: "ethnicity", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "village", field: "village", comparator: .exact, levels: ["exact"]),
