@@ -36,6 +36,7 @@ struct ExplainCommand: ParsableCommand {
                     if case .record(let r, _) = item { records.append(r) }
                 }
             }
+            records = MatchExplain.annotateHouseholds(records, spec: spec)
             func find(_ s: String) throws -> Record {
                 if s.hasPrefix("{") {
                     do {

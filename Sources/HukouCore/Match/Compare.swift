@@ -17,6 +17,7 @@ extension Column {
 struct ColumnView {
     var raw, fold, pinyin, surname, id18, ymd, day, lunar: UnsafeBufferPointer<Int32>
     var idFlags: UnsafeBufferPointer<UInt8>
+    var lone: UnsafeBufferPointer<UInt8>
     /// Every pool string's scalars, back to back; `offsets[k]..<offsets[k+1]` is string k.
     var scalars: UnsafeBufferPointer<UInt32>
     var offsets: UnsafeBufferPointer<Int32>
@@ -85,6 +86,8 @@ struct ColumnView {
             return (lunar[a] != 0 && lunar[a] == ymd[b]) || (lunar[b] != 0 && lunar[b] == ymd[a])
         case .withinDays(let n):
             return ymd[a] != 0 && ymd[b] != 0 && abs(Int(day[a]) - Int(day[b])) <= n
+        case .alone:
+            return lone[a] | lone[b] != 0
         case .different:
             return false
         }
@@ -145,7 +148,7 @@ public struct Comparer: @unchecked Sendable {
             }
             (s.views.baseAddress! + f).initialize(to: ColumnView(
                 raw: s.copy(c.raw), fold: s.copy(c.fold), pinyin: s.copy(c.pinyin), surname: s.copy(c.surname), id18: s.copy(c.id18),
-                ymd: s.copy(c.ymd), day: s.copy(c.day), lunar: s.copy(c.lunar), idFlags: s.copy(c.idFlags),
+                ymd: s.copy(c.ymd), day: s.copy(c.day), lunar: s.copy(c.lunar), idFlags: s.copy(c.idFlags), lone: s.copy(c.lone),
                 scalars: s.copy(flat), offsets: s.copy(offsets), tests: s.copy(tests[f])))
         }
         storage = s

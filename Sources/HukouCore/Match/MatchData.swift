@@ -38,6 +38,8 @@ struct Column {
     var ymd: [Int32] = []
     var day: [Int32] = []
     var lunar: [Int32] = []
+    // Households: 1 when the record is alone in its household run or lodged as 其他.
+    var lone: [UInt8] = []
 
     init(_ spec: FieldSpec) { self.spec = spec }
 }
@@ -68,6 +70,8 @@ public final class MatchData: @unchecked Sendable {
     /// 15-digit one): the keep rule's completeness.
     var completeness: [Int16] = []
     private var lunarCache: [Int32: Int32] = [:]
+    /// Whether a record's household run length came with it (`household_run`).
+    private var runKnown: [Bool] = []
     private var derivedName: [String: (String, String, String, String)] = [:]
 
     /// Each column's parsed level tests.
@@ -97,6 +101,34 @@ public final class MatchData: @unchecked Sendable {
 
     /// Number of records.
     public var count: Int { srcs.count }
+
+    /// Marks records alone in their household run (consecutive records with one household
+    /// value, in the order appended) for the `household` comparator. Call once all records are in.
+    public func finalizeHouseholds() {
+        for k in columns.indices where columns[k].spec.comparator == .household {
+            let h = columns[k].raw
+            var s = 0
+            while s < h.count {
+                var e = s + 1
+                while e < h.count && h[e] == h[s] && h[s] != 0 { e += 1 }
+                if e - s == 1 && !runKnown[s] { columns[k].lone[s] = 1 }
+                s = e
+            }
+        }
+    }
+
+    /// The length of every record's household run (for `hukou block`, which annotates records).
+    public static func householdRuns(_ households: [String]) -> [Int] {
+        var out = [Int](repeating: 1, count: households.count)
+        var s = 0
+        while s < households.count {
+            var e = s + 1
+            while e < households.count && households[e] == households[s] && !households[s].isEmpty { e += 1 }
+            for k in s..<e { out[k] = e - s }
+            s = e
+        }
+        return out
+    }
 
     /// Adds one record (its compared fields only).
     public func append(_ r: Record) {
@@ -154,6 +186,18 @@ public final class MatchData: @unchecked Sendable {
                 }
             case .exact:
                 break
+            case .household:
+                // `household_run` (written by `hukou block`) carries the run length across the
+                // sort; without it `finalizeHouseholds` measures the runs in input order.
+                let rel = Self.text(r[PersonField.relation])
+                let lodged = rel == "80" || rel == "其他"
+                if let n = r["household_run"]?.intValue {
+                    columns[k].lone.append(lodged || n == 1 ? 1 : 0)
+                    runKnown.append(true)
+                } else {
+                    columns[k].lone.append(lodged ? 1 : 0)
+                    runKnown.append(false)
+                }
             }
         }
         household.append(aux.intern(spec.household.map { Self.text(r[$0]) } ?? ""))

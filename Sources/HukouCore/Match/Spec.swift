@@ -23,6 +23,11 @@ public enum Comparator: String, Sendable, Equatable, CaseIterable {
     case date
     /// Codes and other values that are equal or not: `exact`.
     case exact
+    /// The household a record sits in (the field holds the household number): `alone` (either
+    /// record is the only one of its household, or is lodged as 其他 (80): how a second
+    /// registration usually looks). Households are runs of consecutive records with one number,
+    /// as exports list them.
+    case household
 }
 
 /// One compared field.
@@ -206,6 +211,7 @@ public struct MatchSpec: Sendable, Equatable {
             FieldSpec(name: "village", field: "village", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "relation", field: "relation", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "station", field: "station", comparator: .exact, levels: ["exact"]),
+            FieldSpec(name: "household", field: "household", comparator: .household, levels: ["alone"]),
         ],
         blocking: [
             BlockRule(name: "id_body", parts: ["id|id_body"]),
@@ -230,7 +236,7 @@ public struct MatchSpec: Sendable, Equatable {
 
 /// A parsed level name: what a comparator tests for it.
 public enum LevelTest: Sendable, Equatable {
-    case exact, fold, pinyin, form1518, typo, sameBirth, differentValid, swapDM, oneDigit, offByOne, lunar
+    case exact, fold, pinyin, form1518, typo, sameBirth, differentValid, swapDM, oneDigit, offByOne, lunar, alone
     case pinyinEdit(Int), levenshtein(Int), chars(Double), jaroWinkler(Double), withinDays(Int)
     case different
 
@@ -252,6 +258,7 @@ public enum LevelTest: Sendable, Equatable {
         case (.idNumber, "same_birth", nil): return .sameBirth
         case (.idNumber, "different_valid", nil): return .differentValid
         case (.date, "swap_dm", nil): return .swapDM
+        case (.household, "alone", nil): return .alone
         case (.date, "one_digit", nil): return .oneDigit
         case (.date, "off_by_one", nil): return .offByOne
         case (.date, "lunar", nil): return .lunar

@@ -6,14 +6,40 @@ import HukouCore
 import HukouDriver
 import HukouIO
 
-/// Emits `{key, record}` lines; other kinds pass through.
+/// Emits `{key, record}` lines; other kinds pass through. Persons are held for one household
+/// run (consecutive records with one household number) so that each carries its run length
+/// (`household_run`) past the sort, as `hukou match` measures it.
 public final class BlockStage: Stage {
     let spec: MatchSpec
+    let householdField: String?
+    private var run: [Record] = []
 
-    public init(spec: MatchSpec) { self.spec = spec }
+    public init(spec: MatchSpec) {
+        self.spec = spec
+        householdField = spec.fields.first { $0.comparator == .household }?.field
+    }
 
     public func process(_ record: Record, _ out: Emitter) throws {
         guard record.kind == spec.kind else { return try out.pass(record) }
+        out.consume()
+        guard let h = householdField else { return try emit(record, out) }
+        let value = MatchData.text(record[h])
+        if let first = run.first, value.isEmpty || MatchData.text(first[h]) != value { try flush(out) }
+        run.append(record)
+    }
+
+    public func finish(_ out: Emitter) throws { try flush(out) }
+
+    private func flush(_ out: Emitter) throws {
+        let n = run.count
+        for var r in run {
+            r["household_run"] = .int(n)
+            try emit(r, out)
+        }
+        run.removeAll(keepingCapacity: true)
+    }
+
+    private func emit(_ record: Record, _ out: Emitter) throws {
         let data = MatchData(spec: spec)
         data.append(record)
         for (_, key) in data.blockingKeys(0) {
@@ -24,7 +50,6 @@ public final class BlockStage: Stage {
             b.append("record", .object(record))
             try out.create(b)
         }
-        out.consume()
     }
 }
 

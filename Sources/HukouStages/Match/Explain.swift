@@ -31,8 +31,20 @@ public enum MatchExplain {
     public static func train(_ records: [Record], spec: MatchSpec) -> MatchModel {
         let data = MatchData(spec: spec)
         for r in records where r.kind == spec.kind { data.append(r) }
+        data.finalizeHouseholds()
         let (c, _) = MatchRun.candidates(data, warn: { _ in })
         return MatchRun.train(data, candidates: c)
+    }
+
+    /// Persons annotated with their household run length (`household_run`), as `hukou block`
+    /// writes it, so that two records explained alone keep their households' context.
+    public static func annotateHouseholds(_ records: [Record], spec: MatchSpec) -> [Record] {
+        guard let h = spec.fields.first(where: { $0.comparator == .household })?.field else { return records }
+        let idx = records.indices.filter { records[$0].kind == spec.kind }
+        let runs = MatchData.householdRuns(idx.map { MatchData.text(records[$0][h]) })
+        var out = records
+        for (k, i) in idx.enumerated() { out[i]["household_run"] = .int(runs[k]) }
+        return out
     }
 
     /// The waterfall text of records `a` and `b`.

@@ -43,6 +43,7 @@ public final class MatchStage: Stage {
             mark = clock.now
             return formatDecimal(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, digits: 2) + " s"
         }
+        data.finalizeHouseholds()
         let (candidates, blocks, compareCPU) = MatchRun.candidatesTimed(data, warn: warn)
         let tBlock = lap()
         if let report {
