@@ -230,6 +230,7 @@ public struct MatchSpec: Sendable, Equatable {
         place: "village",
         vetoes: [
             VetoRule(when: [.init(field: "id", levels: ["same_birth"]), .init(field: "village", levels: ["different"])]),
+            VetoRule(when: [.init(field: "id", levels: ["same_birth", "typo"]), .init(field: "name", levels: ["pinyin_edit:1", "chars:0.75"])]),
         ]
     )
 }
