@@ -205,7 +205,13 @@ public final class MatchData: @unchecked Sendable {
         var shared = ""
         if let f = spec.sharedID {
             let t = IDNumber.normalizeText(Self.text(r[f]))
-            shared = IDNumber(t)?.eighteen ?? t
+            if let id = IDNumber(t) {
+                // Only a well-formed number can be shared: two spreadsheet-destroyed numbers
+                // (`…000`, check failing) that came out equal are no evidence of anything.
+                shared = id.birthDateIsReal && (id.isLegacy15 || id.checksumValid) ? id.eighteen : ""
+            } else {
+                shared = t
+            }
         }
         sharedID.append(aux.intern(shared))
         completeness.append(complete)
