@@ -243,9 +243,11 @@ public struct Clusterer {
             why = "earliest registration"
         }
         let evidence = pairsAmong(members, index)
-        // Cancelling a living person is the worst error: only when every pair is near certain and
-        // rests on the ID number too, never on the name alone; otherwise verify first.
+        // Cancelling a living person is the worst error: only when every pair is near certain,
+        // the ID numbers agree and the names agree (up to a variant or a homophone); otherwise
+        // verify first.
         let idField = spec.fields.firstIndex { $0.comparator == .idNumber }
+        let nameFields = spec.fields.indices.filter { spec.fields[$0].comparator == .chineseName || spec.fields[$0].comparator == .text }
         var certain = true
         for (i, x) in members.enumerated() {
             for y in members[(i + 1)...] {
@@ -256,6 +258,9 @@ public struct Clusterer {
                     let l = Int((p.pattern >> (4 * UInt64(f))) & 15)
                     let name = levelName(spec.fields[f], l)
                     if !["exact", "15_18", "typo"].contains(name) { certain = false }
+                }
+                for f in nameFields where !["exact", "fold", "pinyin"].contains(levelName(spec.fields[f], Int((p.pattern >> (4 * UInt64(f))) & 15))) {
+                    certain = false
                 }
             }
         }
