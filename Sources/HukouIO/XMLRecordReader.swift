@@ -32,20 +32,126 @@ public struct XMLFailure: Error, Sendable {
     public let message: String
 }
 
-/// What the C callbacks share with Swift: the byte source, and the errors libxml2 reported.
+/// What the C callbacks share with Swift: the byte source, the errors libxml2 reported, and
+/// the lines of record start tags as the bytes went by (see `RecordTagLines`).
 private final class XMLContext {
     let source: ByteSource
     var ioError: Error?
     var firstError: (line: Int, message: String)?
     var firstDocumentError: (line: Int, message: String)?
-    init(source: ByteSource) { self.source = source }
+    var tagLines: RecordTagLines
+    init(source: ByteSource, tagLines: RecordTagLines) {
+        self.source = source
+        self.tagLines = tagLines
+    }
+}
+
+/// The line of every `<NAME` start tag of a record element, found in the raw bytes as they are
+/// handed to libxml2. libxml2 keeps an element's line in 16 bits: past line 65535 it can only
+/// say 65535 (or, through xmlGetLineNo, a child's line), so records there take their line from
+/// this queue. Below 65535 libxml2's own line is used and the queue is resynchronised on it, so
+/// a `<NAME` inside a comment cannot shift later lines. ASCII bytes (`<`, `\n`) are the same in
+/// UTF-8 and GB18030, whose trailing bytes never take those values.
+struct RecordTagLines {
+    private let patterns: [[UInt8]]
+    private let longest: Int
+    private var line = 1
+    private var tail: [UInt8] = []   // the last bytes of the previous chunk, for a tag cut in two
+    private var queue: [Int] = []
+    private var head = 0
+
+    init(recordNames: [String]) {
+        var p: [[UInt8]] = []
+        for n in recordNames {
+            p.append(Array("<\(n)".utf8))
+            if let g = try? Iconv.encode("<\(n)", to: "GB18030"), !p.contains(g) { p.append(g) }
+        }
+        patterns = p
+        longest = (p.map(\.count).max() ?? 1) + 1
+    }
+
+    /// Notes the tags and newlines in the next bytes of the input.
+    mutating func scan(_ p: UnsafePointer<UInt8>, count n: Int) {
+        let carried = tail.count
+        var buf = tail
+        buf.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        buf.withUnsafeBufferPointer { b in
+            // Lines in the carried part were counted with the previous chunk.
+            var lineAtK = line
+            var k = 0
+            while k < b.count {
+                let c = b[k]
+                if c == 0x0A && k >= carried { lineAtK += 1 }
+                if c == 0x3C, let end = matchEnd(b, k) {
+                    if end < b.count {
+                        // A tag decided within the previous chunk (its delimiter too) was counted then.
+                        if end >= carried { push(lineAtK) }
+                    } else {
+                        break  // cut at the chunk's end: decided when the next chunk comes
+                    }
+                }
+                k += 1
+            }
+            // Newlines after an early break still count.
+            while k < b.count {
+                if b[k] == 0x0A && k >= carried { lineAtK += 1 }
+                k += 1
+            }
+            line = lineAtK
+        }
+        tail = Array(buf.suffix(longest))
+    }
+
+    /// The index just after `<NAME` when one of the patterns starts at k and is followed by a
+    /// tag delimiter; nil when it is not a record tag; b.count when undecidable yet.
+    private func matchEnd(_ b: UnsafeBufferPointer<UInt8>, _ k: Int) -> Int? {
+        for pat in patterns {
+            let end = k + pat.count
+            if end > b.count {
+                // Maybe a prefix of this pattern: undecidable until more bytes arrive.
+                if b[k..<b.count].elementsEqual(pat[0..<(b.count - k)]) { return b.count }
+                continue
+            }
+            guard b[k..<end].elementsEqual(pat) else { continue }
+            if end == b.count { return b.count }
+            let d = b[end]
+            if d == 0x20 || d == 0x3E || d == 0x2F || d == 0x09 || d == 0x0A || d == 0x0D { return end }
+        }
+        return nil
+    }
+
+    private mutating func push(_ l: Int) {
+        if queue.count - head > 100_000 { head += 1 }  // records never asked for: stay flat
+        queue.append(l)
+        if head > 4096 && head * 2 > queue.count {
+            queue.removeFirst(head)
+            head = 0
+        }
+    }
+
+    /// The line of the record element whose start tag libxml2 reports at `reported` (65535 =
+    /// "somewhere past 65535").
+    mutating func line(reported: Int) -> Int {
+        if reported < 65535 {
+            while head < queue.count && queue[head] < reported { head += 1 }
+            if head < queue.count && queue[head] == reported { head += 1 }
+            return reported
+        }
+        if head < queue.count {
+            head += 1
+            return queue[head - 1]
+        }
+        return reported
+    }
 }
 
 private let readCallback: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?, Int32) -> Int32 = { ctx, buffer, len in
     guard let ctx, let buffer, len > 0 else { return 0 }
     let c = Unmanaged<XMLContext>.fromOpaque(ctx).takeUnretainedValue()
     do {
-        let n = try c.source.read(into: UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: Int(len))
+        let bytes = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
+        let n = try c.source.read(into: bytes, count: Int(len))
+        if n > 0 { c.tagLines.scan(bytes, count: n) }
         return Int32(n)
     } catch {
         c.ioError = error
@@ -104,7 +210,7 @@ public final class XMLRecordReader {
     /// of `recordNames`. `encoding` overrides the document's declaration (nil: as declared).
     public init(_ source: ByteSource, name: String, recordNames: [String], encoding: String? = nil) throws {
         _ = libxmlSetUp
-        context = XMLContext(source: source)
+        context = XMLContext(source: source, tagLines: RecordTagLines(recordNames: recordNames))
         self.recordNames = recordNames
         let ctx = Unmanaged.passUnretained(context).toOpaque()
         guard let r = xmlReaderForIO(readCallback, nil, ctx, name, encoding, Self.options) else {
@@ -160,6 +266,18 @@ public final class XMLRecordReader {
         xmlTextReaderMoveToElement(reader)
     }
 
+    /// The line of the current record element's start tag (see RecordTagLines).
+    private var currentRecordLine: Int {
+        let reported: Int
+        if let node = xmlTextReaderCurrentNode(reader) {
+            reported = node.pointee.line == UInt16.max ? 65535 : Int(node.pointee.line)
+        } else {
+            reported = Int(xmlTextReaderGetParserLineNumber(reader))
+        }
+        return context.tagLines.line(reported: reported)
+    }
+
+    /// The line of the current node (for errors), as libxml2 knows it.
     private var currentLine: Int { Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader))) }
 
     /// The next record, or nil at the end of the document.
@@ -191,7 +309,7 @@ public final class XMLRecordReader {
                 } else {
                     let local = text(xmlTextReaderConstLocalName(reader))
                     if recordNames.contains(local) {
-                        r = XMLRecord(line: currentLine)
+                        r = XMLRecord(line: currentRecordLine)
                         for f in frames.prefix(depth) { r.inherited.append(contentsOf: f) }
                         readAttributes(into: &r.attributes)
                         if empty { return r }

@@ -7,6 +7,8 @@ public enum StageRegistry {
     public static let stages: [any StageCommand.Type] = [
         IngestCommand.self,
         CatCommand.self,
+        NormalizeCommand.self,
+        ValidateCommand.self,
         BlockCommand.self,
         ScorePairsCommand.self,
         ClusterCommand.self,

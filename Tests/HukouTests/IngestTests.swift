@@ -207,6 +207,32 @@ struct XMLReaderTests {
     </常住人口>
     """
 
+    /// libxml2 keeps element lines in 16 bits: records past line 65535 must still cite their own
+    /// start tag (a comment holding `<人员` must not shift them).
+    @Test(arguments: [5, 4093, 1 << 20])
+    func lineNumbersPastLine65535(step: Int) throws {
+        var doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<r>\n<!-- <人员> in a comment -->\n"
+        var expected: [Int] = []
+        var line = 4
+        for k in 0..<30_000 {
+            if k % 2 == 0 {
+                doc += "<户 户号=\"\(k)\">\n  <人员>\n    <姓名>x</姓名>\n  </人员></户>\n"
+                expected.append(line + 1)
+                line += 4
+            } else {
+                doc += "<人员 序号=\"\(k)\"><姓名>y</姓名></人员>\n"
+                expected.append(line)
+                line += 1
+            }
+        }
+        doc += "</r>\n"
+        #expect(line > 70_000)
+        let r = try XMLRecordReader(MemorySource(doc, step: step), name: "t.xml", recordNames: ["人员"])
+        var lines: [Int] = []
+        while let x = try r.next() { lines.append(x.line) }
+        #expect(lines == expected)
+    }
+
     @Test(arguments: [1, 7, 1 << 20])
     func recordsLinesAndInheritance(step: Int) throws {
         let r = try XMLRecordReader(MemorySource(Self.doc, step: step), name: "t.xml", recordNames: ["人员", "person"])

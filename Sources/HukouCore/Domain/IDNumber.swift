@@ -151,6 +151,15 @@ public struct IDNumber: Sendable, Hashable {
 
 /// `YYYY-MM-DD` with zero padding.
 public func isoDate(_ y: Int, _ m: Int, _ d: Int) -> String {
+    // The common case written straight into the string's storage (no interpolation).
+    if y >= 0 && y <= 9999 && m >= 0 && m <= 99 && d >= 0 && d <= 99 {
+        return String(unsafeUninitializedCapacity: 10) { b in
+            b[0] = UInt8(48 + y / 1000); b[1] = UInt8(48 + y / 100 % 10); b[2] = UInt8(48 + y / 10 % 10); b[3] = UInt8(48 + y % 10)
+            b[4] = 0x2D; b[5] = UInt8(48 + m / 10); b[6] = UInt8(48 + m % 10)
+            b[7] = 0x2D; b[8] = UInt8(48 + d / 10); b[9] = UInt8(48 + d % 10)
+            return 10
+        }
+    }
     func pad(_ v: Int, _ w: Int) -> String {
         let s = String(v)
         return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
@@ -161,7 +170,11 @@ public func isoDate(_ y: Int, _ m: Int, _ d: Int) -> String {
 /// Whether y-m-d is a real proleptic Gregorian date (leap years included; any year ≥ 1).
 public func isRealDate(year y: Int, month m: Int, day d: Int) -> Bool {
     guard y >= 1, m >= 1, m <= 12, d >= 1 else { return false }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-    let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    return d <= days[m - 1]
+    switch m {
+    case 2:
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        return d <= (leap ? 29 : 28)
+    case 4, 6, 9, 11: return d <= 30
+    default: return d <= 31
+    }
 }

@@ -73,6 +73,8 @@ public final class MatchData: @unchecked Sendable {
     /// Whether a record's household run length came with it (`household_run`).
     private var runKnown: [Bool] = []
     private var derivedName: [String: (String, String, String, String)] = [:]
+    /// Normalize's name keyer, made when a record comes without `keys`.
+    private var keyer: NameKeyer?
 
     /// Each column's parsed level tests.
     public let levelTests: [[LevelTest]]
@@ -240,7 +242,9 @@ public final class MatchData: @unchecked Sendable {
             return (f, p, k.string("surname") ?? "", k.string("given") ?? "")
         }
         if let d = derivedName[name] { return d }
-        let d = MatchNameKeys.derive(name)
+        if keyer == nil { keyer = NameKeyer() }
+        let k = keyer!.keys(MatchNameKeys.clean(name))
+        let d = (k.fold, k.pinyin, k.surname, k.given)
         derivedName[name] = d
         return d
     }
@@ -282,28 +286,15 @@ func matchDayNumber(_ y0: Int, _ m: Int, _ d: Int) -> Int {
     return era * 146097 + doe - 719468
 }
 
-/// Name keys derived without normalize: dots unified, spaces removed, traditional folded to
-/// simplified, toneless pinyin from the vendored readings, compound surnames recognised.
+/// Name keys when normalize did not run: the name cleaned as normalize would (dots unified,
+/// spaces removed), then normalize's own keyer (NameKeyer), so both give the same keys.
 public enum MatchNameKeys {
     static let dots: Set<Character> = ["•", "・", "‧", "⋅", "∙", "．", ".", "·"]
 
-    /// (name_fold, pinyin, surname, given) of a name.
-    public static func derive(_ name: String) -> (String, String, String, String) {
+    /// The name with its dot variants unified and spaces removed.
+    public static func clean(_ name: String) -> String {
         var s = ""
         for ch in name where !ch.isWhitespace { s.append(dots.contains(ch) ? "·" : ch) }
-        let simplified = s.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? s
-        var py = ""
-        for u in simplified.unicodeScalars {
-            if let r = Tables.pinyin[u.value]?.first {
-                py += r.filter { !$0.isNumber }
-            } else if u.properties.isAlphabetic || ("0"..."9").contains(u) {
-                py += String(u).lowercased()
-            }
-        }
-        let chars = Array(simplified)
-        var surname = chars.first.map { String($0) } ?? ""
-        if chars.count >= 3, Tables.compoundSurnames.contains(String(chars[0..<2])) { surname = String(chars[0..<2]) }
-        let given = String(chars.dropFirst(surname.count))
-        return (simplified, py, surname, given)
+        return s
     }
 }

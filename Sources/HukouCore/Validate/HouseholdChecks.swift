@@ -1,0 +1,221 @@
+// Household checks (heads, ages against relations) and the grouping that brings a household's
+// members together: one household at a time for household-ordered input, an index otherwise.
+import HukouIO
+
+/// The findings of one household from its members' summaries, in member order.
+public func householdFindings(_ members: [MemberSummary], rules: ValidationRules) -> [Finding] {
+    guard !members.isEmpty else { return [] }
+    var headIndex = -1, headCount = 0
+    for (k, m) in members.enumerated() {
+        if let r = m.relation, isHeadCode(r) {
+            headCount += 1
+            if headIndex < 0 { headIndex = k }
+        }
+    }
+    var all: [String] { members.map(\.src) }
+    if headCount == 0 {
+        return [Finding(code: FindingCode.householdWithoutHead, refs: all, field: "relation", value: members.map(\.relationText).joined(separator: ","),
+                        expected: "one member with relation 02 户主", action: "correct",
+                        zh: "户内无户主", en: "the household has no head")]
+    }
+    if headCount > 1 {
+        return [Finding(code: FindingCode.householdMultipleHeads, refs: all, field: "relation", value: members.map(\.relationText).joined(separator: ","),
+                        expected: "one member with relation 02 户主", action: "correct",
+                        zh: "户内有多个户主", en: "the household has more than one head")]
+    }
+    let head = members[headIndex]
+    guard let hb = head.birth else { return [] }
+    var out: [Finding] = []
+    for (k, m) in members.enumerated() where k != headIndex {
+        guard let code = m.relation, let c = Int(code), let b = m.birth else { continue }
+        // Bounds as YYYYMMDD ordinals: shifting the year keeps month and day (a 29 February head
+        // gives 29 February of the bound year, which compares correctly as an ordinal).
+        func shifted(_ years: Int) -> Int { (hb.year + years) * 10000 + hb.month * 100 + hb.day }
+        var younger: Int? = nil, older: Int? = nil
+        var zh = "", en = ""
+        switch c {
+        case 20...39: younger = rules.minParentGap; zh = "子女与户主年龄差不足\(rules.minParentGap)岁"; en = "a child less than \(rules.minParentGap) years younger than the head"
+        case 40...49: younger = rules.minGrandparentGap; zh = "孙辈与户主年龄差不足\(rules.minGrandparentGap)岁"; en = "a grandchild less than \(rules.minGrandparentGap) years younger than the head"
+        case 50...59: older = rules.minParentGap; zh = "父母与户主年龄差不足\(rules.minParentGap)岁"; en = "a parent less than \(rules.minParentGap) years older than the head"
+        case 60...69: older = rules.minGrandparentGap; zh = "祖辈与户主年龄差不足\(rules.minGrandparentGap)岁"; en = "a grandparent less than \(rules.minGrandparentGap) years older than the head"
+        default: continue
+        }
+        var bad = false
+        var expected = ""
+        if let g = younger, b.ordinal < shifted(g) {
+            bad = true
+            expected = "born on or after \(CivilDate(hb.year + g, hb.month, hb.day).iso)"
+        }
+        if let g = older, b.ordinal > shifted(-g) {
+            bad = true
+            expected = "born on or before \(CivilDate(hb.year - g, hb.month, hb.day).iso)"
+        }
+        if bad {
+            out.append(Finding(code: FindingCode.relationAgeImpossible, refs: [head.src, m.src], field: "relation", value: m.relationText,
+                               expected: expected + " (head born \(hb.iso), member born \(b.iso))", action: "verify", zh: zh, en: en))
+        }
+    }
+    return out
+}
+
+/// Whether a relation code makes its holder the head (01 本人, 02 户主, 03 小集体户户主).
+@inline(__always) func isHeadCode(_ c: String) -> Bool {
+    c.utf8.count == 2 && (c == "02" || c == "01" || c == "03")
+}
+
+/// How validate brings a household's members together.
+public enum HouseholdGrouping: String, Sendable, CaseIterable {
+    /// Input ordered by household: one household held at a time (flat memory). A household that
+    /// comes back after another began is an error.
+    case ordered
+    /// Like ordered, but the last `window` households stay open, so households interleaved or
+    /// split within that distance are still whole. A household that comes back later is an error.
+    case auto
+    /// Every household held until the end (memory grows with the input; any order works).
+    case index
+}
+
+/// Thrown when a household comes back after its checks were made.
+public struct HouseholdOrderError: Error, Sendable {
+    public let household: String
+    public let src: String
+}
+
+/// Groups member summaries by household and hands each complete household to `emit`, in the
+/// order households first appeared.
+public final class HouseholdGrouper {
+    let grouping: HouseholdGrouping
+    let window: Int
+    /// Households still open, in first-seen order (a ring: `head` is the oldest).
+    private var pending: [OpenHousehold?] = []
+    private var head = 0
+    /// Open households by the 64-bit hash of their number (hashing bytes once is cheaper than
+    /// String hashing; a hit is confirmed against the number itself).
+    private var openIndex: [UInt64: Int] = [:]
+    /// 64-bit hashes of the households already checked (to detect a household that comes back).
+    private var closed = HashSet64()
+
+    public init(grouping: HouseholdGrouping, window: Int = 10_000) {
+        self.grouping = grouping
+        switch grouping {
+        case .ordered: self.window = 1
+        case .auto: self.window = max(1, window)
+        case .index: self.window = Int.max
+        }
+    }
+
+    /// Adds a member; completes (emits) households that fall out of the window.
+    public func add(household: String, member: MemberSummary, emit: (String, [MemberSummary]) throws -> Void) throws {
+        // The common case of ordered input: same household as the newest one.
+        if pending.count > head, let last = pending[pending.count - 1], last.key == household {
+            last.members.append(member)
+            return
+        }
+        let h = fnv1a(household)
+        if window > 1, let i = openIndex[h], let open = pending[i], open.key == household {
+            open.members.append(member)
+            return
+        }
+        if grouping != .index && closed.contains(h) {
+            throw HouseholdOrderError(household: household, src: member.src)
+        }
+        // A hash collision with another open household leaves this one unindexed: it is still
+        // checked, only a later interleaved member of it would start a second group.
+        if window > 1 && openIndex[h] == nil { openIndex[h] = pending.count }
+        pending.append(OpenHousehold(key: household, first: member))
+        while pending.count - head > window {
+            try completeOldest(emit)
+        }
+    }
+
+    /// Completes every open household (at the end of the input).
+    public func finish(emit: (String, [MemberSummary]) throws -> Void) throws {
+        while pending.count > head { try completeOldest(emit) }
+    }
+
+    private func completeOldest(_ emit: (String, [MemberSummary]) throws -> Void) throws {
+        guard let h = pending[head] else { head += 1; return }
+        pending[head] = nil
+        head += 1
+        let hash = fnv1a(h.key)
+        if window > 1, let i = openIndex[hash], i == head - 1 { openIndex[hash] = nil }
+        if grouping != .index { closed.insert(hash) }
+        // Compact the ring now and then so memory stays flat.
+        if head > 4096 && head * 2 > pending.count {
+            pending.removeFirst(head)
+            for (k, v) in openIndex { openIndex[k] = v - head }
+            head = 0
+        }
+        try emit(h.key, h.members)
+    }
+}
+
+/// A household still taking members (a class, so appending never copies the member list).
+final class OpenHousehold {
+    let key: String
+    var members: [MemberSummary]
+    init(key: String, first: MemberSummary) {
+        self.key = key
+        members = [first]
+        members.reserveCapacity(6)
+    }
+}
+
+/// FNV-1a over the UTF-8 bytes: a deterministic 64-bit hash (Swift's Hasher is seeded per run).
+@inlinable func fnv1a(_ s: String) -> UInt64 {
+    var h: UInt64 = 0xcbf29ce484222325
+    for b in s.utf8 {
+        h ^= UInt64(b)
+        h = h &* 0x100000001b3
+    }
+    return h
+}
+
+/// A set of 64-bit hashes with open addressing: 8 bytes a slot, about 11 bytes an entry, where a
+/// Swift Set of strings would need ten times that for millions of household numbers.
+struct HashSet64 {
+    private var slots: [UInt64] = []
+    private var count = 0
+    private var hasZero = false
+
+    func contains(_ h: UInt64) -> Bool {
+        if h == 0 { return hasZero }
+        guard !slots.isEmpty else { return false }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: mix(h)) & mask
+        while true {
+            let s = slots[i]
+            if s == h { return true }
+            if s == 0 { return false }
+            i = (i + 1) & mask
+        }
+    }
+
+    mutating func insert(_ h: UInt64) {
+        if h == 0 { hasZero = true; return }
+        if slots.isEmpty || (count + 1) * 4 > slots.count * 3 { grow() }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: mix(h)) & mask
+        while true {
+            let s = slots[i]
+            if s == h { return }
+            if s == 0 { slots[i] = h; count += 1; return }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: max(1024, old.count * 2))
+        count = 0
+        for h in old where h != 0 { insert(h) }
+    }
+
+    private func mix(_ h: UInt64) -> UInt64 {
+        var x = h
+        x ^= x >> 33
+        x = x &* 0xff51afd7ed558ccd
+        x ^= x >> 33
+        return x
+    }
+}

@@ -1,0 +1,236 @@
+// The checks of one person record on its own: the ID number against itself (shape, check
+// character, birth date, region) and against the record (birth date, sex), missing numbers of
+// adults, and items no table knows. Works on normalized and on raw records alike.
+import HukouIO
+
+/// What the single-record and household checks are measured against.
+public struct ValidationRules: Sendable {
+    /// "Today" for ages and future dates (deterministic: a fixed default, not the clock).
+    public var asOf: CivilDate
+    /// From this age on a missing ID number is reported (ID cards are compulsory from 16).
+    public var adultAge: Int
+    /// A child must be born at least this many years after the head (parents this many before).
+    public var minParentGap: Int
+    /// A grandchild at least this many years after the head (grandparents this many before).
+    public var minGrandparentGap: Int
+
+    /// The 7th national census reference date is 2020-11-01; the next census (2030) is far, so the
+    /// default is the date this register rectification is reckoned from: 2026-11-01.
+    public static let defaultAsOf = CivilDate(2026, 11, 1)
+
+    public init(asOf: CivilDate = ValidationRules.defaultAsOf, adultAge: Int = 16, minParentGap: Int = 14, minGrandparentGap: Int = 28) {
+        self.asOf = asOf
+        self.adultAge = adultAge
+        self.minParentGap = minParentGap
+        self.minGrandparentGap = minGrandparentGap
+    }
+}
+
+/// What the household checks need of a member: where it is, its relation code and birth date.
+public struct MemberSummary: Sendable, Equatable {
+    public var src: String
+    /// The GB/T 4761 code, nil when the relation is unknown or empty.
+    public var relation: String?
+    /// The relation as registered (for messages).
+    public var relationText: String
+    /// The birth date: the registered one when it is a date, else the ID number's when real.
+    public var birth: CivilDate?
+
+    public init(src: String, relation: String?, relationText: String, birth: CivilDate?) {
+        self.src = src
+        self.relation = relation
+        self.relationText = relationText
+        self.birth = birth
+    }
+}
+
+/// Runs the single-record checks.
+public struct PersonChecker: Sendable {
+    public let rules: ValidationRules
+
+    public init(rules: ValidationRules) { self.rules = rules }
+
+    static let fieldTables: [(CodedField, String)] = [
+        (.sex, "GB/T 2261.1"), (.ethnicity, "GB/T 3304"), (.relation, "GB/T 4761"), (.marital, "GB/T 2261.2"), (.education, "GB/T 4658"),
+    ]
+    static let fieldZh: [String: String] = [
+        "sex": "性别", "ethnicity": "民族", "relation": "与户主关系", "marital": "婚姻状况", "education": "文化程度",
+        "birth_date": "出生日期", "id_number": "公民身份号码",
+    ]
+
+    /// The findings of one person record and its household summary.
+    public func check(_ r: Record) -> (findings: [Finding], member: MemberSummary) {
+        var src = "", birthText = "", idRaw = ""
+        var coded = ["", "", "", "", ""]
+        var registered: JSONObject? = nil
+        // One pass over the fields (a lookup per field would scan the record a dozen times).
+        for f in r.fields {
+            let k = f.key
+            var text: String {
+                switch f.value {
+                case .string(let s): return s
+                case .number(let s): return s
+                default: return ""
+                }
+            }
+            switch k.utf8.count {
+            case 3:
+                if k == "src" { src = text } else if k == "sex" { coded[0] = text }
+            case 7: if k == "marital" { coded[3] = text }
+            case 8: if k == "relation" { coded[2] = text }
+            case 9:
+                if k == "id_number" { idRaw = text } else if k == "ethnicity" { coded[1] = text } else if k == "education" { coded[4] = text }
+            case 10: if k == "birth_date" { birthText = text } else if k == "registered" { registered = f.value.objectValue }
+            default: break
+            }
+        }
+        var out: [Finding] = []
+        func asRegistered(_ f: String) -> String {
+            if let v = registered?[f] {
+                if case .string(let s) = v { return s }
+                if case .number(let s) = v { return s }
+            }
+            return fieldText(r, f)
+        }
+
+        // Birth date.
+        var birth: CivilDate? = nil
+        if !birthText.isEmpty {
+            if let d = parseDate(birthText) {
+                if d > rules.asOf {
+                    out.append(Finding(code: FindingCode.fieldInvalid, refs: [src], field: "birth_date", value: asRegistered("birth_date"),
+                                       expected: "a date not after \(rules.asOf.iso)", action: "correct",
+                                       zh: "出生日期晚于核查基准日", en: "the birth date is in the future"))
+                } else {
+                    birth = d
+                }
+            } else {
+                out.append(Finding(code: FindingCode.fieldInvalid, refs: [src], field: "birth_date", value: asRegistered("birth_date"),
+                                   expected: "a calendar date (YYYY-MM-DD)", action: "correct",
+                                   zh: "出生日期不是有效日期", en: "the birth date is no date"))
+            }
+        }
+
+        // Coded items.
+        var relationCode: String? = nil
+        var sexCode: String? = nil
+        for (k, (cf, table)) in Self.fieldTables.enumerated() {
+            let v = coded[k]
+            if v.isEmpty { continue }
+            if let e = cf.lookup(v) {
+                if cf == .relation { relationCode = e.code }
+                if cf == .sex { sexCode = e.code }
+            } else {
+                out.append(Finding(code: FindingCode.fieldInvalid, refs: [src], field: cf.field, value: asRegistered(cf.field),
+                                   expected: "a \(table) code or name", action: "correct",
+                                   zh: "\(Self.fieldZh[cf.field] ?? cf.field)不在代码表中", en: "the \(cf.field) is in no \(table) table"))
+            }
+        }
+
+        // The ID number.
+        let idText = normalizeIDText(idRaw)
+        var idBirth: CivilDate? = nil
+        let regID = asRegistered("id_number")
+        if idText.isEmpty {
+            if let b = birth, b.years(until: rules.asOf) >= rules.adultAge {
+                out.append(Finding(code: FindingCode.idMissing, refs: [src], field: "id_number", value: regID,
+                                   expected: "an ID number (age \(b.years(until: rules.asOf)))", action: "verify",
+                                   zh: "成年人无公民身份号码", en: "an adult without an ID number"))
+            }
+        } else if excelCorrupted(idText) {
+            out.append(Finding(code: FindingCode.idExcelCorrupted, refs: [src], field: "id_number", value: regID,
+                               expected: "the number as issued (re-export the source)", action: "verify",
+                               zh: "公民身份号码被电子表格损坏（科学计数法或末三位为000）",
+                               en: "the ID number was destroyed by a spreadsheet (scientific notation or trailing 000)"))
+        } else if let id = IDNumber(idText) {
+            if id.isLegacy15 {
+                out.append(Finding(code: FindingCode.id15NotUpgraded, refs: [src], field: "id_number", value: regID,
+                                   expected: id.eighteen, action: "change_id",
+                                   zh: "15位公民身份号码未升位", en: "a 15-digit number never upgraded to 18 digits"))
+            } else if !id.checksumValid {
+                let body = String(id.text.prefix(17))
+                let right = IDNumber.checkCharacter(forFirst17: body).map { body + String($0) } ?? ""
+                out.append(Finding(code: FindingCode.idBadChecksum, refs: [src], field: "id_number", value: regID,
+                                   expected: right, action: "change_id",
+                                   zh: "公民身份号码校验码错误", en: "the ID number's check character is wrong"))
+            }
+            let encoded = id.birthDateIsReal ? CivilDate(id.year, id.month, id.day) : nil
+            if let e = encoded, e <= rules.asOf {
+                idBirth = e
+                if let b = birth, b != e {
+                    out.append(Finding(code: FindingCode.idBirthdateMismatch, refs: [src], field: "birth_date", value: asRegistered("birth_date"),
+                                       expected: e.iso, action: "correct",
+                                       zh: "出生日期与公民身份号码不符", en: "the birth date differs from the one the ID number encodes"))
+                }
+            } else if let b = birth {
+                // The number encodes no possible date: it cannot agree with the registered one.
+                out.append(Finding(code: FindingCode.idBirthdateMismatch, refs: [src], field: "id_number", value: regID,
+                                   expected: b.iso, action: "correct",
+                                   zh: "公民身份号码中的出生日期不存在", en: "the birth date inside the ID number is impossible"))
+            } else {
+                out.append(Finding(code: FindingCode.fieldInvalid, refs: [src], field: "id_number", value: regID,
+                                   expected: "a number encoding a real birth date", action: "correct",
+                                   zh: "公民身份号码中的出生日期不存在", en: "the birth date inside the ID number is impossible"))
+            }
+            if let s = sexCode, s == "1" || s == "2", s != id.sexCode {
+                out.append(Finding(code: FindingCode.idSexMismatch, refs: [src], field: "sex", value: asRegistered("sex"),
+                                   expected: id.sexCode == "1" ? "男" : "女", action: "correct",
+                                   zh: "性别与公民身份号码不符", en: "the sex differs from the one the ID number encodes"))
+            }
+            if id.holder == .citizen {
+                if !knownRegion(id.region) {
+                    out.append(Finding(code: FindingCode.idUnknownRegion, refs: [src], field: "id_number", value: regID,
+                                       expected: "a GB/T 2260 code of some year", action: "change_id",
+                                       zh: "公民身份号码地址码不在任何年份的行政区划代码中", en: "the ID number's address code is in no year of GB/T 2260"))
+                } else if let first = lateRegionFirstYear[id.region], first > id.year + 16 {
+                    out.append(Finding(code: FindingCode.idUnknownRegion, severity: "warning", refs: [src], field: "id_number", value: regID,
+                                       expected: "a code existing by \(id.year + 16) (this one from \(first))", action: "verify",
+                                       zh: "地址码设立晚于持证人应领证年份", en: "the address code was created after the holder turned 16"))
+                }
+            }
+        } else {
+            out.append(Finding(code: FindingCode.fieldInvalid, refs: [src], field: "id_number", value: regID,
+                               expected: "18 characters (17 digits and a digit or X) or 15 digits", action: "correct",
+                               zh: "公民身份号码格式错误", en: "the ID number has the wrong form"))
+        }
+
+        let member = MemberSummary(src: src, relation: relationCode, relationText: registered?["relation"]?.stringValue ?? coded[2], birth: birth ?? idBirth)
+        return (out, member)
+    }
+}
+
+/// A field's text: strings as they are, numbers by their lexeme, anything else "".
+@inlinable func fieldText(_ r: Record, _ f: String) -> String {
+    switch r[f] {
+    case .string(let s)?: return s
+    case .number(let s)?: return s
+    default: return ""
+    }
+}
+
+/// Whether ID text was destroyed by a spreadsheet (IDNumber.looksExcelCorrupted), checked on the
+/// bytes first: a well-formed number with a right check character never is.
+func excelCorrupted(_ t: String) -> Bool {
+    var sawE = false
+    var allDigits = true
+    for b in t.utf8 {
+        if b == UInt8(ascii: "E") || b == UInt8(ascii: "e") { sawE = true }
+        if !(b >= 0x30 && b <= 0x39) { allDigits = false }
+    }
+    if !sawE && !(allDigits && t.utf8.count == 18 && t.hasSuffix("000")) { return false }
+    return IDNumber.looksExcelCorrupted(t)
+}
+
+/// Whether an address code exists in some year of GB/T 2260.
+func knownRegion(_ code: String) -> Bool {
+    Tables.divisions[code] != nil
+}
+
+/// Codes first created after 1984, with that year (the ID_UNKNOWN_REGION warning's rule).
+let lateRegionFirstYear: [String: Int] = {
+    var d: [String: Int] = [:]
+    for code in Tables.divisions.keys {
+        if let y = Tables.divisionFirstYear(code), y > 1984 { d[code] = y }
+    }
+    return d
+}()
