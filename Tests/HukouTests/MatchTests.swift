@@ -145,6 +145,26 @@ struct MatchEndToEndTests {
         #expect(lines.dropFirst(input.count).allSatisfy { $0.contains("\"kind\":\"finding\"") })
     }
 
+    @Test func synthCountyAccuracy() throws {
+        // synth → ingest → normalize → match → score: a small county with its truth.
+        let dir = try makeTempDir()
+        let r = try sh("""
+            set -o pipefail
+            hukou synth --seed 2 --persons 5000 --out \(dir.path)/c --quiet
+            hukou ingest --quiet \(dir.path)/c/register_*.csv \(dir.path)/c/register_*.xml | hukou normalize --quiet \
+              | hukou match | hukou score --truth \(dir.path)/c/truth.ndjson --json
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try JSONParser.parse(r.out).objectValue!
+        func code(_ c: String) -> JSONObject? { o["codes"]?.arrayValue?.compactMap(\.objectValue).first { $0.string("code") == c } }
+        let dup = try #require(code("DUPLICATE_REGISTRATION")), shared = try #require(code("ID_SHARED_BY_DIFFERENT_PERSONS"))
+        #expect((dup["precision"]?.doubleValue ?? 0) >= 0.99 && (dup["recall"]?.doubleValue ?? 0) >= 0.98, "\(dup)")
+        #expect((shared["precision"]?.doubleValue ?? 0) >= 0.99 && (shared["recall"]?.doubleValue ?? 0) >= 0.99, "\(shared)")
+        #expect(o["harmful"]?.intValue == 0)
+        let decoys = o["decoys"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        #expect(!decoys.isEmpty && decoys.allSatisfy { $0["violated"]?.intValue == 0 }, "\(decoys)")
+    }
+
     @Test func threeStagesGiveTheSameFindingsAsMatch() throws {
         let dir = try makeTempDir()
         let trained = try sh("hukou match --save-model \(dir.path)/m.json \(county) | grep '\"kind\":\"finding\"'")
