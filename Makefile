@@ -26,10 +26,16 @@ golden: deps
 	$(SWIFT) build --product hukou
 	HUKOU_BIN=$(CURDIR)/$(DEBUG) HUKOU_GOLDEN_UPDATE=1 $(SWIFT) test --filter golden
 
-# The pipeline on the committed sample county; outputs under out/.
+# The township pipeline on the committed synthetic county (testdata/county): orders in
+# out/orders.ndjson, the station's reports in out/township-report/, the equivalent shell pipe in
+# out/township.sh, and the findings scored against the county's truth.
 demo: build
 	@mkdir -p out
-	$(RELEASE) run pipelines/passthrough.yaml -o out/passthrough.ndjson --stats
+	$(RELEASE) run pipelines/township.yaml -o out/orders.ndjson --stats
+	@echo "reports: out/township-report/"; ls out/township-report
+	$(RELEASE) run --shell pipelines/township.yaml > out/township.sh
+	$(RELEASE) run pipelines/findings.yaml -o out/findings.ndjson
+	$(RELEASE) score --truth testdata/county/truth.ndjson out/findings.ndjson
 
 # Benchmarks on generated data (bench/data/, not committed); prints the README's figures.
 bench: build

@@ -47,6 +47,8 @@ let package = Package(
             dependencies: [
                 "HukouCore", "HukouIO", "HukouDriver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The match spec (`--spec FILE`) is YAML; the engine itself takes a parsed struct.
+                "Yams",
             ]
         ),
         // The executable: the root command, `hukou run` and the tools.

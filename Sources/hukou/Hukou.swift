@@ -21,7 +21,7 @@ struct Hukou: ParsableCommand {
         version: "0.1.0",
         groupedSubcommands: [
             CommandGroup(name: "Stages", subcommands: StageRegistry.stages.map { $0 as ParsableCommand.Type }),
-            CommandGroup(name: "Pipelines and tools", subcommands: [RunCommand.self, SynthCommand.self, ScoreCommand.self]),
+            CommandGroup(name: "Pipelines and tools", subcommands: [RunCommand.self, SynthCommand.self, ExplainCommand.self]),
         ]
     )
 }

@@ -1,0 +1,237 @@
+// The duplicate matcher: comparison levels, the built-in spec, accuracy on a small planted
+// county, the three-stage pipe against the in-process run, determinism, models, explain, and a
+// generic (non-Chinese) spec.
+import Foundation
+import Testing
+@testable import HukouCore
+import HukouIO
+@testable import HukouStages
+
+/// The pair-scoring stage's command name (to become `hukou score` without --truth).
+let scorePairs = "score"
+
+/// A person record with the fields the built-in spec compares (no `keys`: the matcher derives them).
+func person(_ src: String, name: String = "王小明", id: String = "", birth: String = "1985-03-12", sex: String = "1",
+            household: String = "1", village: String = "白石村") -> Record {
+    ["kind": .string("person"), "src": .string(src), "household": .string(household), "name": .string(name),
+     "sex": .string(sex), "ethnicity": .string("01"), "birth_date": .string(birth), "id_number": .string(id),
+     "relation": .string("02"), "village": .string(village)]
+}
+
+/// The level names of a pair under the built-in spec, by field name.
+func levels(_ a: Record, _ b: Record, spec: MatchSpec = .hukou) -> [String: String] {
+    let d = MatchData(spec: spec)
+    d.append(a)
+    d.append(b)
+    let p = d.pattern(0, 1)
+    var out: [String: String] = [:]
+    for (f, fs) in spec.fields.enumerated() { out[fs.name] = levelName(fs, Int((p >> (4 * UInt64(f))) & 15)) }
+    return out
+}
+
+/// An 18-digit number with its correct check character.
+func validID(_ first17: String) -> String { first17 + String(IDNumber.checkCharacter(forFirst17: first17)!) }
+
+/// Precision and recall of findings with `code` against truth lines, and decoys reported as duplicates.
+func accuracy(findings: String, truth: URL, code: String) throws -> (precision: Double, recall: Double, decoys: Int) {
+    let tLines = try String(contentsOf: truth, encoding: .utf8).split(separator: "\n")
+    var truthSets: Set<[String]> = [], decoys: [[String]] = []
+    for l in tLines {
+        let o = try JSONParser.parse(String(l)).objectValue!
+        let refs = (o["refs"]?.arrayValue ?? []).compactMap(\.stringValue).sorted()
+        if o.string("kind") == "decoy" { decoys.append(refs) } else if o.string("code") == code { truthSets.insert(refs) }
+    }
+    var found: Set<[String]> = [], dupSets: [[String]] = []
+    for l in findings.split(separator: "\n") where l.contains("\"kind\":\"finding\"") {
+        let o = try JSONParser.parse(String(l)).objectValue!
+        let refs = (o["refs"]?.arrayValue ?? []).compactMap(\.stringValue).sorted()
+        if o.string("code") == code { found.insert(refs) }
+        if o.string("code") == "DUPLICATE_REGISTRATION" { dupSets.append(refs) }
+    }
+    let tp = Double(found.intersection(truthSets).count)
+    let merged = decoys.filter { d in dupSets.contains { Set(d).isSubset(of: Set($0)) } }.count
+    return (found.isEmpty ? 1 : tp / Double(found.count), truthSets.isEmpty ? 1 : tp / Double(truthSets.count), merged)
+}
+
+@Suite("match: comparison levels and spec")
+struct MatchLevelTests {
+    @Test func builtInSpecEqualsTheYAMLFile() throws {
+        let path = packageRoot.appendingPathComponent("pipelines/specs/hukou-match.yaml")
+        let parsed = try SpecFile.parse(try String(contentsOf: path, encoding: .utf8), name: "hukou-match.yaml")
+        #expect(parsed == MatchSpec.hukou)
+        #expect(MatchSpec.hukou.problem() == nil)
+    }
+
+    @Test func idNumberLevels() {
+        let id = "11010519491231002X"
+        #expect(levels(person("a:1", id: id), person("a:2", id: id))["id"] == "exact")
+        #expect(levels(person("a:1", id: "610104620927690"), person("a:2", id: "610104196209276908"))["id"] == "15_18")
+        // One digit wrong: the check character no longer fits, so it is a typo.
+        let typo = "11010519491231012X"
+        #expect(IDNumber(typo)!.checksumValid == false)
+        #expect(levels(person("a:1", id: id), person("a:2", id: typo))["id"] == "typo")
+        // Adjacent transposition.
+        #expect(levels(person("a:1", id: id), person("a:2", id: "11010519492131002X"))["id"] == "typo")
+        // Two valid numbers of one region and birth date: two people born the same day.
+        let sibling = validID("11010519491231003")
+        #expect(levels(person("a:1", id: id), person("a:2", id: sibling))["id"] == "same_birth")
+        #expect(levels(person("a:1", id: id), person("a:2", id: validID("43032119501231003")))["id"] == "different_valid")
+        #expect(levels(person("a:1", id: id), person("a:2", id: ""))["id"] == "missing")
+    }
+
+    @Test func dateLevels() {
+        func level(_ x: String, _ y: String) -> String? { levels(person("a:1", birth: x), person("a:2", birth: y))["birth_date"] }
+        #expect(level("1985-03-12", "1985-03-12") == "exact")
+        #expect(level("1985-03-12", "1985-12-03") == "swap_dm")
+        #expect(level("1985-03-12", "1985-03-13") == "one_digit")
+        // Chinese New Year 2000 fell on 5 February: lunar 2000-01-01.
+        #expect(level("2000-02-05", "2000-01-01") == "lunar")
+        #expect(level("1979-09-16", "1980-09-16") == "off_by_one")
+        #expect(level("1985-03-12", "1985-07-30") == "different")
+        #expect(level("1985-03-12", "1962-11-30") == "different")
+        #expect(level("1985-03-12", "") == "missing")
+    }
+
+    @Test func nameLevelsWithoutNormalizeKeys() {
+        func level(_ x: String, _ y: String) -> String? { levels(person("a:1", name: x), person("a:2", name: y))["name"] }
+        #expect(level("王小明", "王小明") == "exact")
+        #expect(level("陳偉", "陈伟") == "fold")
+        #expect(level("阿依古丽•买买提", "阿依古丽·买买提") == "fold")
+        #expect(level("王小明", "王晓明") == "pinyin")
+        #expect(level("王小明", "王小敏") == "pinyin_edit:1")
+        #expect(level("王小明", "李建国") == "different")
+        let d = MatchData(spec: .hukou)
+        d.append(person("a:1", name: "欧阳靖宇"))
+        #expect(d.blockingKeys(0).contains { $0.key == "surname_birth_sex:欧阳|1985-03-12|1" })
+    }
+
+    @Test func keysFromNormalizeAreUsed() {
+        var a = person("a:1", name: "张三"), b = person("a:2", name: "張叁")
+        let k: JSONObject = ["name_fold": .string("张三"), "pinyin": .string("zhangsan"), "surname": .string("张"), "given": .string("三")]
+        a["keys"] = .object(k)
+        b["keys"] = .object(k)
+        #expect(levels(a, b)["name"] == "fold")
+    }
+
+    @Test func badSpecsAreRefused() {
+        #expect(throws: (any Error).self) { try SpecFile.parse("fields: []\nblocking: []\n", name: "x.yaml") }
+        let bad = """
+        fields:
+          - {name: n, comparator: text, levels: [pinyin]}
+        blocking:
+          - {name: b, keys: [n]}
+        """
+        #expect(throws: (any Error).self) { try SpecFile.parse(bad, name: "x.yaml") }
+    }
+}
+
+@Suite("match: end to end", .serialized)
+struct MatchEndToEndTests {
+    let county = "testdata/match/county.ndjson"
+
+    @Test func smallCountyAccuracy() throws {
+        let r = try sh("hukou match \(county)")
+        #expect(r.status == 0, "\(r.stderr)")
+        let truth = packageRoot.appendingPathComponent("testdata/match/county.truth.ndjson")
+        let dup = try accuracy(findings: r.out, truth: truth, code: "DUPLICATE_REGISTRATION")
+        #expect(dup.precision >= 0.99 && dup.recall >= 0.98, "duplicates: \(dup)")
+        #expect(dup.decoys == 0, "decoys merged: \(dup.decoys)")
+        let shared = try accuracy(findings: r.out, truth: truth, code: "ID_SHARED_BY_DIFFERENT_PERSONS")
+        #expect(shared.precision >= 0.99 && shared.recall >= 0.99, "shared numbers: \(shared)")
+        // Every record passes through, then the findings.
+        let lines = r.out.split(separator: "\n")
+        let input = try String(contentsOf: packageRoot.appendingPathComponent(county), encoding: .utf8).split(separator: "\n")
+        #expect(Array(lines.prefix(input.count)) == input)
+        #expect(lines.dropFirst(input.count).allSatisfy { $0.contains("\"kind\":\"finding\"") })
+    }
+
+    @Test func synthCountyAccuracy() throws {
+        // synth → ingest → normalize → match → score: a small county with its truth.
+        let dir = try makeTempDir()
+        let r = try sh("""
+            set -o pipefail
+            hukou synth --seed 2 --persons 5000 --out \(dir.path)/c --quiet
+            hukou ingest --quiet \(dir.path)/c/register_*.csv \(dir.path)/c/register_*.xml | hukou normalize --quiet \
+              | hukou match | hukou score --truth \(dir.path)/c/truth.ndjson --json
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try JSONParser.parse(r.out).objectValue!
+        func code(_ c: String) -> JSONObject? { o["codes"]?.arrayValue?.compactMap(\.objectValue).first { $0.string("code") == c } }
+        let dup = try #require(code("DUPLICATE_REGISTRATION")), shared = try #require(code("ID_SHARED_BY_DIFFERENT_PERSONS"))
+        #expect((dup["precision"]?.doubleValue ?? 0) >= 0.99 && (dup["recall"]?.doubleValue ?? 0) >= 0.98, "\(dup)")
+        #expect((shared["precision"]?.doubleValue ?? 0) >= 0.99 && (shared["recall"]?.doubleValue ?? 0) >= 0.99, "\(shared)")
+        #expect(o["harmful"]?.intValue == 0)
+        let decoys = o["decoys"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        #expect(!decoys.isEmpty && decoys.allSatisfy { $0["violated"]?.intValue == 0 }, "\(decoys)")
+    }
+
+    @Test func threeStagesGiveTheSameFindingsAsMatch() throws {
+        let dir = try makeTempDir()
+        let trained = try sh("hukou match --save-model \(dir.path)/m.json \(county) | grep '\"kind\":\"finding\"'")
+        let given = try sh("hukou match --model \(dir.path)/m.json \(county) | grep '\"kind\":\"finding\"'")
+        let piped = try sh("set -o pipefail; hukou block \(county) | LC_ALL=C sort | hukou \(scorePairs) --model \(dir.path)/m.json | hukou cluster")
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(!trained.out.isEmpty)
+        #expect(trained.stdout == given.stdout)
+        #expect(piped.stdout == given.stdout)
+    }
+
+    @Test func outputIsDeterministicAndModelsRoundTrip() throws {
+        let dir = try makeTempDir()
+        let a = try sh("hukou match --save-model \(dir.path)/a.json \(county)")
+        let b = try sh("hukou match --save-model \(dir.path)/b.json \(county)")
+        #expect(a.stdout == b.stdout)
+        #expect(try Data(contentsOf: dir.appendingPathComponent("a.json")) == Data(contentsOf: dir.appendingPathComponent("b.json")))
+        let m = try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("a.json"), encoding: .utf8)).objectValue!
+        let model = try MatchModel.parse(m, spec: .hukou)
+        #expect(try MatchModel.parse(model.json(spec: .hukou), spec: .hukou) == model)
+        // Cluster ids are content hashes: the same cluster gets the same id in another run.
+        #expect(a.out.contains("\"cluster\":\"dup-"))
+    }
+
+    @Test func otherRecordsPassThroughAndStatsBalance() throws {
+        let dir = try makeTempDir()
+        let finding = #"{"kind":"finding","src":"x:1","code":"ID_BAD_CHECKSUM","refs":["x:1"]}"#
+        try (finding + "\n").write(to: dir.appendingPathComponent("f.ndjson"), atomically: true, encoding: .utf8)
+        let r = try sh("hukou match --stats \(dir.path)/f.ndjson \(county)")
+        #expect(r.status == 0)
+        #expect(r.out.hasPrefix(finding + "\n"))
+        #expect(r.stderr.contains("hukou: match: blocking id_body:"))
+        #expect(!containsUnmaskedIDNumber(r.stderr))
+    }
+
+    @Test func explainShowsTheFindingsWeights() throws {
+        let dir = try makeTempDir()
+        let r = try sh("hukou match --save-model \(dir.path)/m.json \(county) | grep DUPLICATE_REGISTRATION | head -n 1")
+        let f = try JSONParser.parse(r.out).objectValue!
+        let pair = f["pairs"]!.arrayValue![0].objectValue!
+        let e = try sh("hukou explain --input \(county) --model \(dir.path)/m.json \(pair.string("a")!) \(pair.string("b")!)")
+        #expect(e.status == 0, "\(e.stderr)")
+        let w = formatDecimal(pair["weight"]!.doubleValue!, digits: 4)
+        #expect(e.out.contains("total weight \(w),"), "\(e.out)")
+        #expect(e.out.contains("decision: link"))
+        let trained = try sh("hukou explain --input \(county) \(pair.string("a")!) \(pair.string("b")!)")
+        #expect(trained.out == e.out)
+        let missing = try sh("hukou explain a:1 a:2")
+        #expect(missing.status == 64)
+    }
+
+    @Test func pairScoringChecksItsInput() throws {
+        let noModel = try sh("hukou block \(county) | hukou \(scorePairs)")
+        #expect(noModel.status == 64)
+        let dir = try makeTempDir()
+        _ = try sh("hukou match --save-model \(dir.path)/m.json \(county) > /dev/null")
+        let unsorted = try sh("hukou block \(county) | hukou \(scorePairs) --model \(dir.path)/m.json")
+        #expect(unsorted.status == 65)
+        #expect(unsorted.stderr.contains("not sorted by key"))
+        let wrongSpec = try sh("hukou match --spec testdata/match/people-en.yaml --model \(dir.path)/m.json \(county)")
+        #expect(wrongSpec.status == 64)
+    }
+
+    @Test func genericSpecOnEnglishPeople() throws {
+        let r = try sh("hukou match --spec testdata/match/people-en.yaml testdata/match/people-en.ndjson")
+        #expect(r.status == 0, "\(r.stderr)")
+        let dup = try accuracy(findings: r.out, truth: packageRoot.appendingPathComponent("testdata/match/people-en.truth.ndjson"), code: "DUPLICATE_REGISTRATION")
+        #expect(dup.precision >= 0.95 && dup.recall >= 0.95, "\(dup)")
+    }
+}
