@@ -155,14 +155,17 @@ public final class PipelineRunner {
             throw DriverError.unbalanced(stage: em.stage, stats: em.stats)
         }
         if options.stats {
+            // In one process the stages interleave record by record, so only the whole run
+            // has a time of its own.
             for em in emitters {
                 let s = em.stats
                 var line = "hukou: \(em.stage): in \(s.input), out \(s.out), rejected \(s.rejected)"
                 if s.consumed > 0 { line += ", consumed \(s.consumed)" }
                 if s.created > 0 { line += ", created \(s.created)" }
-                line += String(format: ", %.2f s", elapsed)
+                if emitters.count == 1 { line += String(format: ", %.2f s", elapsed) }
                 Diagnostics.line(line)
             }
+            if emitters.count > 1 { Diagnostics.line(String(format: "hukou: run: %d stages, %.2f s", emitters.count, elapsed)) }
         }
         if !quiet && rejectOut == nil && !rejectsByReason.isEmpty {
             let total = rejectsByReason.values.reduce(0, +)
