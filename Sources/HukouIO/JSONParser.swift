@@ -271,44 +271,8 @@ public struct JSONParser {
     }
 }
 
-/// Checks that a buffer is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF).
-/// ASCII runs are skipped eight bytes at a time.
+/// Checks that a buffer is well-formed UTF-8 (see firstInvalidUTF8).
 public func validateUTF8(_ buf: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
-    guard let p = buf.baseAddress else { return }
-    let n = buf.count
-    var i = 0
-    while i < n {
-        // Eight ASCII bytes at once.
-        while i + 8 <= n {
-            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            if w & 0x8080_8080_8080_8080 != 0 { break }
-            i += 8
-        }
-        guard i < n else { return }
-        let c = p[i]
-        if c < 0x80 { i += 1; continue }
-        let need: Int
-        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-        switch c {
-        case 0xC2...0xDF: need = 1
-        case 0xE0: need = 2; lo = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: need = 2
-        case 0xED: need = 2; hi = 0x9F
-        case 0xF0: need = 3; lo = 0x90
-        case 0xF1...0xF3: need = 3
-        case 0xF4: need = 3; hi = 0x8F
-        default: throw JSONParseError(message: "invalid UTF-8", offset: i)
-        }
-        guard i + need < n else {
-            throw JSONParseError(message: "invalid UTF-8 (truncated sequence)", offset: i)
-        }
-        let b1 = p[i + 1]
-        guard b1 >= lo && b1 <= hi else { throw JSONParseError(message: "invalid UTF-8", offset: i) }
-        var k = 2
-        while k <= need {
-            defer { k += 1 }
-            guard p[i + k] & 0xC0 == 0x80 else { throw JSONParseError(message: "invalid UTF-8", offset: i) }
-        }
-        i += need + 1
-    }
+    guard let p = buf.baseAddress, let bad = firstInvalidUTF8(p, buf.count) else { return }
+    throw JSONParseError(message: bad.truncated ? "invalid UTF-8 (truncated sequence)" : "invalid UTF-8", offset: bad.offset)
 }
