@@ -19,24 +19,6 @@ public struct PipelineStep {
     }
 }
 
-/// Hands the allocator's free pages back to the system before a stage's finish. The stream has
-/// left behind freed records in every malloc arena (the matcher's worker threads have their own);
-/// a finish that builds large tables (the matcher's candidates) would otherwise add its peak on
-/// top of that dead memory, since memory freed in one arena is not reused by another thread.
-func releaseFreeMemory() {
-    #if canImport(Glibc)
-    if ProcessInfo.processInfo.environment["HUKOU_NO_TRIM"] == nil, let trim = mallocTrim { _ = trim(0) }
-    #endif
-}
-
-#if canImport(Glibc)
-/// glibc's malloc_trim, looked up at run time (the Glibc module does not import <malloc.h>).
-let mallocTrim: (@convention(c) (Int) -> Int32)? = {
-    guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "malloc_trim") else { return nil }
-    return unsafeBitCast(sym, to: (@convention(c) (Int) -> Int32).self)
-}()
-#endif
-
 /// Connects stages, reads inputs, writes output and rejects, and accounts for every record.
 public final class PipelineRunner {
     let steps: [PipelineStep]
@@ -155,10 +137,7 @@ public final class PipelineRunner {
                 try stage.finish(first)
             }
             for k in steps.indices.dropFirst() {
-                if case .filter(let stage) = instances[k] {
-                    releaseFreeMemory()
-                    try stage.finish(emitters[k])
-                }
+                if case .filter(let stage) = instances[k] { try stage.finish(emitters[k]) }
             }
             try out.drain(&writer)
             try out.close()
