@@ -228,7 +228,9 @@ public final class CrosscheckEngine {
         }
         let name = r.text("name")
         let birthISO = byBirthDate.isEmpty ? nil : ListValue.isoDate(r.text("birth_date"))
-        if !name.isEmpty, !byBirthName.isEmpty, let hits = byBirthName[pinyin(name)] {
+        // The name's pinyin key, looked up once for the three indexes that use it.
+        let py = name.isEmpty ? "" : pinyin(name)
+        if !name.isEmpty, !byBirthName.isEmpty, let hits = byBirthName[py] {
             // A registered child whose birth date was mistyped: same name, another date; it
             // counts only in a parent's household (decided at the end).
             for k in hits where birthISO != entries[k].birth && Self.nearDate(birthISO, entries[k].birth) {
@@ -237,7 +239,7 @@ public final class CrosscheckEngine {
                 if names.agrees { candidates[k].append(CrossCandidate(person: p, basis: .nameOnly, names: names, weight: 2, dateAgrees: false)) }
             }
         }
-        if !name.isEmpty, let hits = byPinyin[pinyin(name)] {
+        if !name.isEmpty, let hits = byPinyin[py] {
             // Without the same number, every link needs the birth dates not to differ: skip the
             // crowd of namesakes born on other days before building anything for them.
             let birth = ListValue.isoDate(r.text("birth_date"))
@@ -257,7 +259,7 @@ public final class CrosscheckEngine {
         if let b = birthISO, byBirthDate[b] != nil {
             let p = snapshot()
             datePersons[b, default: []].append(p)
-            if !name.isEmpty, let hits = byBirthDateName[b + "|" + pinyin(name)] {
+            if !name.isEmpty, let hits = byBirthDateName[b + "|" + py] {
                 for k in hits { considerBirth(k, p) }
             }
         }

@@ -16,19 +16,34 @@ public struct OrdersConfig: Sendable {
 /// The register persons orders quote: the values as registered (before normalize), kept in a
 /// PackedStore so that a million of them stay small.
 public struct PersonRows {
-    /// Field order of the stored values: registered values first, then the normalized ID,
-    /// name and birth date the order number is derived from.
-    public static let fields = ["household", "name", "sex", "ethnicity", "birth_date", "id_number", "relation", "village", "group", "address", "station", "relation_code", "id_norm", "name_norm", "birth_norm"]
+    /// Field order of the stored values after the place's location: registered values first,
+    /// then the normalized relation, ID, name and birth date the order number is derived from.
+    public static let personFields = ["name", "sex", "ethnicity", "birth_date", "id_number", "relation", "relation_code", "id_norm", "name_norm", "birth_norm"]
+    /// The household-level fields, stored once per household (see `places`).
+    public static let placeFields = ["household", "village", "group", "address", "station"]
     var store = PackedStore()
     public init() {}
+
+    /// Household-level values (household, village, group, address, station), shared by the
+    /// members of a household: stored once, each person keeps where they are.
+    var places = TextArena()
+    var placeIndex: [UInt64: UInt64] = [:]
 
     /// Remembers a (normalized or raw) person record. Cheap on purpose: every person of the
     /// register passes here; keys are derived only for the few that orders cite.
     public mutating func add(_ r: Record) {
         let v = RegisteredView(r)
+        let place = [v.household, v.village, v.group, v.address, v.station]
+        let h = PackedStore.hash(place.joined(separator: "\u{1F}"))
+        let loc: UInt64
+        if let l = placeIndex[h], places.get(l) == place { loc = l } else {
+            // A hash taken by another place (never seen in practice) just stores this one apart.
+            loc = places.append(place)
+            if placeIndex[h] == nil { placeIndex[h] = loc }
+        }
         // Normalized values equal to the registered ones are stored as "" (most of a register).
-        store.add(r.src, [v.household, v.name, v.sex, v.ethnicity, v.birthDate, v.idNumber, v.relation, v.village,
-                          v.group, v.address, v.station, v.relationCode == v.relation ? "" : v.relationCode,
+        store.add(r.src, [String(loc, radix: 36), v.name, v.sex, v.ethnicity, v.birthDate, v.idNumber, v.relation,
+                          v.relationCode == v.relation ? "" : v.relationCode,
                           v.idNorm == v.idNumber ? "" : v.idNorm, v.nameNorm == v.name ? "" : v.nameNorm,
                           v.birthNorm == v.birthDate ? "" : v.birthNorm])
     }
@@ -36,9 +51,11 @@ public struct PersonRows {
     /// The values of `src` by field name, with `src`, `id_key` (18-digit form) and `name_key`
     /// (name and ISO birth date) for order numbers; nil for a src never seen.
     public subscript(src: String) -> [String: String]? {
-        guard let parts = store.get(src) else { return nil }
+        guard let parts = store.get(src), let first = parts.first, let loc = UInt64(first, radix: 36) else { return nil }
         var d: [String: String] = ["src": src]
-        for (k, f) in Self.fields.enumerated() where k < parts.count { d[f] = parts[k] }
+        let place = places.get(loc)
+        for (k, f) in Self.placeFields.enumerated() where k < place.count { d[f] = place[k] }
+        for (k, f) in Self.personFields.enumerated() where k + 1 < parts.count { d[f] = parts[k + 1] }
         for (norm, reg) in [("relation_code", "relation"), ("id_norm", "id_number"), ("name_norm", "name"), ("birth_norm", "birth_date")] where d[norm] == "" {
             d[norm] = d[reg]
         }

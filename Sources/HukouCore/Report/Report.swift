@@ -51,9 +51,20 @@ public final class ReportBuilder {
     var groupIndex: [String: Int32] = [:]
     var groupNames: [String] = []
     var households: [Int32: Set<String>] = [:]
-    /// Each row's CSV cells (村民小组 … 住址, quoted and comma-joined; 序号 and 备注 are added
-    /// when written), out of line so that a million rows stay small.
+    /// Each row's own CSV cells (姓名 … 与户主关系, quoted and comma-joined; 序号, 村, 备注 are
+    /// added when written) and where its household's cells are, out of line so that a million
+    /// rows stay small.
     var arena = TextArena()
+    /// The cells shared by a household's rows (组 and 户号, 住址), once per household.
+    var placeArena = TextArena()
+    var placeIndex: [UInt64: UInt64] = [:]
+
+    /// A row's cells 村民小组 … 住址, quoted and comma-joined.
+    func row(_ text: UInt64) -> String {
+        let parts = arena.get(text)
+        let place = placeArena.get(UInt64(parts[1], radix: 36)!)
+        return place[0] + "," + parts[0] + "," + place[1]
+    }
 
     /// A person of a verification list: its sort keys and where its src and cells are.
     struct VRow {
@@ -88,11 +99,20 @@ public final class ReportBuilder {
         }
         households[v, default: []].insert(household)
         var cells = ""
-        for (k, x) in [group, household, p.name, p.sex, p.ethnicity, p.birthDate, id(p.idNumber), p.relation, p.address].enumerated() {
+        for (k, x) in [p.name, p.sex, p.ethnicity, p.birthDate, id(p.idNumber), p.relation].enumerated() {
             if k > 0 { cells += "," }
             cells += CSV.quote(x)
         }
-        rows.append(VRow(village: v, group: g, rel: Int16(Self.relationRank(p.relationCode)), household: household, birth: p.birthDate, src: PackedStore.hash(r.src), text: arena.append([cells])))
+        // The household's cells (组, 户号 before the person's, 住址 after) are stored once per
+        // household; the row keeps where they are.
+        let place = [CSV.quote(group) + "," + CSV.quote(household), CSV.quote(p.address)]
+        let h = PackedStore.hash(place[0] + "\u{1F}" + place[1])
+        let loc: UInt64
+        if let l = placeIndex[h], placeArena.get(l) == place { loc = l } else {
+            loc = placeArena.append(place)
+            if placeIndex[h] == nil { placeIndex[h] = loc }
+        }
+        rows.append(VRow(village: v, group: g, rel: Int16(Self.relationRank(p.relationCode)), household: household, birth: p.birthDate, src: PackedStore.hash(r.src), text: arena.append([cells, String(loc, radix: 36)])))
     }
     public func addOrder(_ r: Record) { orders.append(r) }
     public func addWarning(_ r: Record) { warnings.append(r) }
@@ -172,7 +192,7 @@ public final class ReportBuilder {
             while end < order.count && rows[order[end]].village == village {
                 let r = rows[order[end]]
                 n += 1
-                text += String(n) + "," + quotedVillage + "," + arena.get(r.text)[0] + "," + CSV.quote((remarks[r.src] ?? []).joined(separator: "；")) + "\n"
+                text += String(n) + "," + quotedVillage + "," + row(r.text) + "," + CSV.quote((remarks[r.src] ?? []).joined(separator: "；")) + "\n"
                 end += 1
             }
             let stationPart = station.isEmpty ? "" : Self.fileSafe(station) + "-"
