@@ -209,6 +209,10 @@ public struct MatchSpec: Sendable, Equatable {
             FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"]),
             FieldSpec(name: "ethnicity", field: "ethnicity", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "village", field: "village", comparator: .exact, levels: ["exact"]),
+            // Marital status is an attribute of the person, like sex: two registrations of one
+            // person agree on it unless it changed between them, while namesakes of one village
+            // born a digit apart (different numbers) often do not. EM learns how much either says.
+            FieldSpec(name: "marital", field: "marital", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "relation", field: "relation", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "station", field: "station", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "household", field: "household", comparator: .household, levels: ["alone"]),
