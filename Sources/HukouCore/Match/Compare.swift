@@ -100,6 +100,10 @@ struct ColumnView {
         let fa = idFlags[a], fb = idFlags[b]
         guard fa & IDFlags.parsed != 0, fb & IDFlags.parsed != 0 else { return false }
         if fa & IDFlags.valid != 0 && fb & IDFlags.valid != 0 && fa & IDFlags.legacy == 0 && fb & IDFlags.legacy == 0 { return false }
+        // A number whose tail a spreadsheet replaced by `000` differs from any other number of
+        // the same region, birth date and first sequence digit in the last digits: that is the
+        // destroyed tail, not a slip of the hand, and says no more than the shared birth date.
+        if (fa | fb) & IDFlags.corrupted != 0 { return false }
         let x = text(id18[a]), y = text(id18[b])
         guard x.count == 18, y.count == 18 else { return false }
         var first = -1, second = -1, n = 0

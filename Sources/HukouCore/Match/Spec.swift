@@ -235,6 +235,7 @@ public struct MatchSpec: Sendable, Equatable {
         vetoes: [
             VetoRule(when: [.init(field: "id", levels: ["same_birth"]), .init(field: "village", levels: ["different"])]),
             VetoRule(when: [.init(field: "id", levels: ["same_birth", "typo"]), .init(field: "name", levels: ["pinyin_edit:1", "chars:0.75"])]),
+            VetoRule(when: [.init(field: "id", levels: ["same_birth", "different_valid"]), .init(field: "household", levels: ["different"])]),
         ]
     )
 }
