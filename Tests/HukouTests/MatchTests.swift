@@ -158,7 +158,8 @@ struct MatchEndToEndTests {
         let o = try JSONParser.parse(r.out).objectValue!
         func code(_ c: String) -> JSONObject? { o["codes"]?.arrayValue?.compactMap(\.objectValue).first { $0.string("code") == c } }
         let dup = try #require(code("DUPLICATE_REGISTRATION")), shared = try #require(code("ID_SHARED_BY_DIFFERENT_PERSONS"))
-        #expect((dup["precision"]?.doubleValue ?? 0) >= 0.99 && (dup["recall"]?.doubleValue ?? 0) >= 0.98, "\(dup)")
+        // The goal (precision ≥ 0.999, recall ≥ 0.9975): on 25 duplicates, none missed or wrong.
+        #expect((dup["precision"]?.doubleValue ?? 0) >= 0.999 && (dup["recall"]?.doubleValue ?? 0) >= 0.9975, "\(dup)")
         #expect((shared["precision"]?.doubleValue ?? 0) >= 0.99 && (shared["recall"]?.doubleValue ?? 0) >= 0.99, "\(shared)")
         #expect(o["harmful"]?.intValue == 0)
         let decoys = o["decoys"]?.arrayValue?.compactMap(\.objectValue) ?? []
