@@ -75,6 +75,8 @@ struct MatchLevelTests {
         // Two valid numbers of one region and birth date: two people born the same day.
         let sibling = validID("11010519491231003")
         #expect(levels(person("a:1", id: id), person("a:2", id: sibling))["id"] == "same_birth")
+        // Another valid number of the same county (region 110105), another birth date.
+        #expect(levels(person("a:1", id: id), person("a:2", id: validID("11010519501231003")))["id"] == "same_region")
         #expect(levels(person("a:1", id: id), person("a:2", id: validID("43032119501231003")))["id"] == "different_valid")
         #expect(levels(person("a:1", id: id), person("a:2", id: ""))["id"] == "missing")
     }

@@ -60,6 +60,15 @@ struct ColumnView {
             let x = text(id18[a]), y = text(id18[b])
             for k in 6..<14 where x[k] != y[k] { return false }
             return true
+        case .sameRegion:
+            // A second number for one person is issued by the office that holds the
+            // registration, so its region part (digits 1–6, the issuing county) is normally the
+            // first number's; namesakes are often born or first registered elsewhere. EM learns
+            // how often a county's second numbers keep the region (a code change breaks it).
+            guard idFlags[a] & IDFlags.valid != 0, idFlags[b] & IDFlags.valid != 0, id18[a] != id18[b] else { return false }
+            let x = text(id18[a]), y = text(id18[b])
+            for k in 0..<6 where x[k] != y[k] { return false }
+            return true
         case .differentValid:
             return idFlags[a] & IDFlags.valid != 0 && idFlags[b] & IDFlags.valid != 0 && id18[a] != id18[b]
         case .swapDM:
