@@ -75,6 +75,8 @@ struct MatchLevelTests {
         // Two valid numbers of one region and birth date: two people born the same day.
         let sibling = validID("11010519491231003")
         #expect(levels(person("a:1", id: id), person("a:2", id: sibling))["id"] == "same_birth")
+        // Another valid number of the same county (region 110105), another birth date.
+        #expect(levels(person("a:1", id: id), person("a:2", id: validID("11010519501231003")))["id"] == "same_region")
         #expect(levels(person("a:1", id: id), person("a:2", id: validID("43032119501231003")))["id"] == "different_valid")
         #expect(levels(person("a:1", id: id), person("a:2", id: ""))["id"] == "missing")
     }
@@ -158,7 +160,8 @@ struct MatchEndToEndTests {
         let o = try JSONParser.parse(r.out).objectValue!
         func code(_ c: String) -> JSONObject? { o["codes"]?.arrayValue?.compactMap(\.objectValue).first { $0.string("code") == c } }
         let dup = try #require(code("DUPLICATE_REGISTRATION")), shared = try #require(code("ID_SHARED_BY_DIFFERENT_PERSONS"))
-        #expect((dup["precision"]?.doubleValue ?? 0) >= 0.99 && (dup["recall"]?.doubleValue ?? 0) >= 0.98, "\(dup)")
+        // The goal (precision ≥ 0.999, recall ≥ 0.9975): on 25 duplicates, none missed or wrong.
+        #expect((dup["precision"]?.doubleValue ?? 0) >= 0.999 && (dup["recall"]?.doubleValue ?? 0) >= 0.9975, "\(dup)")
         #expect((shared["precision"]?.doubleValue ?? 0) >= 0.99 && (shared["recall"]?.doubleValue ?? 0) >= 0.99, "\(shared)")
         #expect(o["harmful"]?.intValue == 0)
         let decoys = o["decoys"]?.arrayValue?.compactMap(\.objectValue) ?? []

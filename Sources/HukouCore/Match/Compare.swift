@@ -60,6 +60,15 @@ struct ColumnView {
             let x = text(id18[a]), y = text(id18[b])
             for k in 6..<14 where x[k] != y[k] { return false }
             return true
+        case .sameRegion:
+            // A second number for one person is issued by the office that holds the
+            // registration, so its region part (digits 1–6, the issuing county) is normally the
+            // first number's; namesakes are often born or first registered elsewhere. EM learns
+            // how often a county's second numbers keep the region (a code change breaks it).
+            guard idFlags[a] & IDFlags.valid != 0, idFlags[b] & IDFlags.valid != 0, id18[a] != id18[b] else { return false }
+            let x = text(id18[a]), y = text(id18[b])
+            for k in 0..<6 where x[k] != y[k] { return false }
+            return true
         case .differentValid:
             return idFlags[a] & IDFlags.valid != 0 && idFlags[b] & IDFlags.valid != 0 && id18[a] != id18[b]
         case .swapDM:
@@ -100,6 +109,10 @@ struct ColumnView {
         let fa = idFlags[a], fb = idFlags[b]
         guard fa & IDFlags.parsed != 0, fb & IDFlags.parsed != 0 else { return false }
         if fa & IDFlags.valid != 0 && fb & IDFlags.valid != 0 && fa & IDFlags.legacy == 0 && fb & IDFlags.legacy == 0 { return false }
+        // A number whose tail a spreadsheet replaced by `000` differs from any other number of
+        // the same region, birth date and first sequence digit in the last digits: that is the
+        // destroyed tail, not a slip of the hand, and says no more than the shared birth date.
+        if (fa | fb) & IDFlags.corrupted != 0 { return false }
         let x = text(id18[a]), y = text(id18[b])
         guard x.count == 18, y.count == 18 else { return false }
         var first = -1, second = -1, n = 0

@@ -53,6 +53,9 @@ enum IDFlags {
     /// Well-formed: an 18-digit number with a good check and a real birth date, or an upgraded
     /// 15-digit one with a real date.
     static let valid: UInt8 = 4
+    /// Destroyed by a spreadsheet: 18 digits ending in `000` whose check fails (only 15
+    /// significant digits were kept), so its last digits say nothing.
+    static let corrupted: UInt8 = 8
 }
 
 /// The compact records of one match run (or one block group in `hukou score`).
@@ -159,6 +162,7 @@ public final class MatchData: @unchecked Sendable {
                 if let id = IDNumber(t) {
                     flags |= IDFlags.parsed
                     if id.isLegacy15 { flags |= IDFlags.legacy }
+                    if IDNumber.looksExcelCorrupted(t) { flags |= IDFlags.corrupted }
                     e = id.eighteen
                     if id.birthDateIsReal && (id.isLegacy15 || id.checksumValid) {
                         flags |= IDFlags.valid

@@ -15,7 +15,8 @@ public enum Comparator: String, Sendable, Equatable, CaseIterable {
     /// GB 11643 ID numbers: `exact`, `15_18` (the same number's two forms), `typo` (one digit
     /// or one adjacent transposition apart, with a failing check or a legacy form on one side),
     /// `same_birth` (both well-formed, the same encoded birth date, another number: how two
-    /// people born the same day differ), `different_valid` (both well-formed, different).
+    /// people born the same day differ), `same_region` (both well-formed, different, issued
+    /// in the same county: the first six digits agree), `different_valid` (both well-formed, different).
     case idNumber = "id_number"
     /// ISO dates: `exact`, `swap_dm` (day and month swapped), `one_digit`, `off_by_one` (the
     /// year, the month or the day one apart, the rest equal: 1979-09-16 for 1980-09-16), `lunar` (the same
@@ -203,12 +204,16 @@ public struct MatchSpec: Sendable, Equatable {
                       levels: ["exact", "fold", "pinyin", "pinyin_edit:1", "chars:0.75"],
                       termFrequency: true, veto: ["different"]),
             FieldSpec(name: "id", field: "id_number", comparator: .idNumber,
-                      levels: ["exact", "15_18", "typo", "same_birth", "different_valid"]),
+                      levels: ["exact", "15_18", "typo", "same_birth", "same_region", "different_valid"]),
             FieldSpec(name: "birth_date", field: "birth_date", comparator: .date,
                       levels: ["exact", "swap_dm", "one_digit", "off_by_one", "lunar"], veto: ["different"]),
             FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"]),
             FieldSpec(name: "ethnicity", field: "ethnicity", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "village", field: "village", comparator: .exact, levels: ["exact"]),
+            // Marital status is an attribute of the person, like sex: two registrations of one
+            // person agree on it unless it changed between them, while namesakes of one village
+            // born a digit apart (different numbers) often do not. EM learns how much either says.
+            FieldSpec(name: "marital", field: "marital", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "relation", field: "relation", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "station", field: "station", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "household", field: "household", comparator: .household, levels: ["alone"]),
@@ -231,13 +236,14 @@ public struct MatchSpec: Sendable, Equatable {
         vetoes: [
             VetoRule(when: [.init(field: "id", levels: ["same_birth"]), .init(field: "village", levels: ["different"])]),
             VetoRule(when: [.init(field: "id", levels: ["same_birth", "typo"]), .init(field: "name", levels: ["pinyin_edit:1", "chars:0.75"])]),
+            VetoRule(when: [.init(field: "id", levels: ["same_birth", "same_region", "different_valid"]), .init(field: "household", levels: ["different"])]),
         ]
     )
 }
 
 /// A parsed level name: what a comparator tests for it.
 public enum LevelTest: Sendable, Equatable {
-    case exact, fold, pinyin, form1518, typo, sameBirth, differentValid, swapDM, oneDigit, offByOne, lunar, alone
+    case exact, fold, pinyin, form1518, typo, sameBirth, sameRegion, differentValid, swapDM, oneDigit, offByOne, lunar, alone
     case pinyinEdit(Int), levenshtein(Int), chars(Double), jaroWinkler(Double), withinDays(Int)
     case different
 
@@ -257,6 +263,7 @@ public enum LevelTest: Sendable, Equatable {
         case (.idNumber, "15_18", nil): return .form1518
         case (.idNumber, "typo", nil): return .typo
         case (.idNumber, "same_birth", nil): return .sameBirth
+        case (.idNumber, "same_region", nil): return .sameRegion
         case (.idNumber, "different_valid", nil): return .differentValid
         case (.date, "swap_dm", nil): return .swapDM
         case (.household, "alone", nil): return .alone
