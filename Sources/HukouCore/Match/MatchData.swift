@@ -177,7 +177,7 @@ public final class MatchData: @unchecked Sendable {
                 if y > 0 {
                     let packed = Int32(y * 10000 + m * 100 + d)
                     columns[k].ymd.append(packed)
-                    columns[k].day.append(Int32(matchDayNumber(y, m, d)))
+                    columns[k].day.append(Int32(daysFromCivil(y, m, d)))
                     if columns[k].spec.levels.contains("lunar") {
                         if let l = lunarCache[packed] { columns[k].lunar.append(l) } else {
                             let l = Self.lunarPacked(y, m, d)
@@ -278,16 +278,6 @@ public final class MatchData: @unchecked Sendable {
         let ly = lm > m ? y - 1 : y
         return Int32(ly * 10000 + lm * 100 + ld)
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-func matchDayNumber(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-    let y = m <= 2 ? y0 - 1 : y0
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146097 + doe - 719468
 }
 
 /// Name keys when normalize did not run: the name cleaned as normalize would (dots unified,

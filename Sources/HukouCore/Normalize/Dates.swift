@@ -24,28 +24,12 @@ public struct CivilDate: Sendable, Hashable, Comparable {
     }
 
     /// Days since 1970-01-01 (negative before), for the Excel serial conversion.
-    public var daysSinceEpoch: Int {
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
+    public var daysSinceEpoch: Int { daysFromCivil(year, month, day) }
 
     /// The date `days` after 1970-01-01.
     public init(daysSinceEpoch z0: Int) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let c = civilFromDays(z0)
+        self.init(c.year, c.month, c.day)
     }
 
     /// Parses exactly `YYYY-MM-DD` (nil for anything else or a date that does not exist).

@@ -379,25 +379,12 @@ public enum Dates {
             }
         }
         guard k == 2, digits > 0, isRealDate(year: p[0], month: p[1], day: p[2]) else { return nil }
-        let y = p[1] <= 2 ? p[0] - 1 : p[0]
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (p[1] + 9) % 12
-        let doy = (153 * mp + 2) / 5 + p[2] - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
+        return daysFromCivil(p[0], p[1], p[2])
     }
 
     public static func iso(_ z0: Int) -> String {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return isoDate(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let c = civilFromDays(z0)
+        return isoDate(c.year, c.month, c.day)
     }
 
     public static func adding(days n: Int, to iso: String) -> String? { days(iso).map { Self.iso($0 + n) } }
