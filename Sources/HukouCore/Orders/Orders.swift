@@ -83,38 +83,19 @@ public struct RegisteredView {
                 if f.key == "labels" { labels = f.value.objectValue }
                 continue
             }
+            setPrinted(f.key, v)
             switch f.key {
-            case "household": household = v
-            case "name": name = v; nameNorm = v
-            case "sex": sex = v
-            case "ethnicity": ethnicity = v
-            case "birth_date": birthDate = v; birthNorm = v
-            case "id_number": idNumber = v; idNorm = v
-            case "relation": relation = v; relationCode = v
-            case "village": village = v
-            case "group": group = v
-            case "address": address = v
-            case "station": station = v
+            case "name": nameNorm = v
+            case "birth_date": birthNorm = v
+            case "id_number": idNorm = v
+            case "relation": relationCode = v
             default: break
             }
         }
+        // The value as registered wins over the normalized one for printing.
         if let reg = registered {
             for f in reg.fields {
-                guard case .string(let v) = f.value else { continue }
-                switch f.key {
-                case "household": household = v
-                case "name": name = v
-                case "sex": sex = v
-                case "ethnicity": ethnicity = v
-                case "birth_date": birthDate = v
-                case "id_number": idNumber = v
-                case "relation": relation = v
-                case "village": village = v
-                case "group": group = v
-                case "address": address = v
-                case "station": station = v
-                default: break
-                }
+                if case .string(let v) = f.value { setPrinted(f.key, v) }
             }
         }
         // Coded fields print as their label (男, 汉族, 户主) when normalize supplied one.
@@ -130,6 +111,24 @@ public struct RegisteredView {
             }
         }
         if sex == "1" { sex = "男" } else if sex == "2" { sex = "女" }
+    }
+
+    /// Sets the printed value of a person field (no-op for other keys).
+    private mutating func setPrinted(_ key: String, _ v: String) {
+        switch key {
+        case "household": household = v
+        case "name": name = v
+        case "sex": sex = v
+        case "ethnicity": ethnicity = v
+        case "birth_date": birthDate = v
+        case "id_number": idNumber = v
+        case "relation": relation = v
+        case "village": village = v
+        case "group": group = v
+        case "address": address = v
+        case "station": station = v
+        default: break
+        }
     }
 }
 
