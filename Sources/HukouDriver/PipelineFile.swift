@@ -23,10 +23,8 @@ public struct PipelineFile {
     /// Loads and checks a pipeline file's shape (not the stages' options: those are parsed by
     /// each stage's own command line, as in a shell pipe).
     public static func load(path: String) throws -> PipelineFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StageErrorBridge.noInput(path)
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw DriverError.usage("\(path): not UTF-8 text") }
+        let bytes = try InputFile(path: path).readAll()
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw DriverError.usage("\(path): not UTF-8 text") }
         return try parse(text, name: path)
     }
 
@@ -107,8 +105,4 @@ public func shellQuote(_ s: String) -> String {
     let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
     if !s.isEmpty && s.allSatisfy({ safe.contains($0) }) { return s }
     return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
-}
-
-enum StageErrorBridge {
-    static func noInput(_ path: String) -> Error { HukouIO.IOFailure.cannotOpen(path: path, reason: "no such file or not readable") }
 }
