@@ -72,9 +72,17 @@ struct MatchLevelTests {
         #expect(levels(person("a:1", id: id), person("a:2", id: typo))["id"] == "typo")
         // Adjacent transposition.
         #expect(levels(person("a:1", id: id), person("a:2", id: "11010519492131002X"))["id"] == "typo")
-        // Two valid numbers of one region and birth date: two people born the same day.
+        // A body digit off and the check character different too: two slips, or two people's
+        // numbers (one mistyped), not one typo.
+        #expect(levels(person("a:1", id: id), person("a:2", id: "110105194912310127"))["id"] == "different")
+        // Two valid numbers of one region and birth date: the built-in spec has no level for the
+        // shared encoded date (the birth date field already counts it once), so it is another
+        // number of the same county; a spec may still ask for `same_birth`.
         let sibling = validID("11010519491231003")
-        #expect(levels(person("a:1", id: id), person("a:2", id: sibling))["id"] == "same_birth")
+        #expect(levels(person("a:1", id: id), person("a:2", id: sibling))["id"] == "same_region")
+        var spec = MatchSpec.hukou
+        spec.fields[1].levels = ["exact", "same_birth", "same_region"]
+        #expect(levels(person("a:1", id: id), person("a:2", id: sibling), spec: spec)["id"] == "same_birth")
         // Another valid number of the same county (region 110105), another birth date.
         #expect(levels(person("a:1", id: id), person("a:2", id: validID("11010519501231003")))["id"] == "same_region")
         #expect(levels(person("a:1", id: id), person("a:2", id: validID("43032119501231003")))["id"] == "different_valid")
@@ -85,7 +93,10 @@ struct MatchLevelTests {
         func level(_ x: String, _ y: String) -> String? { levels(person("a:1", birth: x), person("a:2", birth: y))["birth_date"] }
         #expect(level("1985-03-12", "1985-03-12") == "exact")
         #expect(level("1985-03-12", "1985-12-03") == "swap_dm")
-        #expect(level("1985-03-12", "1985-03-13") == "one_digit")
+        // One day, month or year apart comes before a slip of one digit anywhere.
+        #expect(level("1985-03-12", "1985-03-13") == "off_by_one")
+        #expect(level("1985-03-12", "1985-03-17") == "one_digit")
+        #expect(level("1947-12-27", "1944-12-27") == "one_digit")
         // Chinese New Year 2000 fell on 5 February: lunar 2000-01-01.
         #expect(level("2000-02-05", "2000-01-01") == "lunar")
         #expect(level("1979-09-16", "1980-09-16") == "off_by_one")
@@ -101,6 +112,8 @@ struct MatchLevelTests {
         #expect(level("阿依古丽•买买提", "阿依古丽·买买提") == "fold")
         #expect(level("王小明", "王晓明") == "pinyin")
         #expect(level("王小明", "王小敏") == "pinyin_edit:1")
+        // One letter apart in the surname's reading (xu, hu) is another family.
+        #expect(level("徐志强", "胡志强") == "different")
         #expect(level("王小明", "李建国") == "different")
         let d = MatchData(spec: .hukou)
         d.append(person("a:1", name: "欧阳靖宇"))

@@ -15,7 +15,7 @@ extension Column {
 
 /// One column as buffers (a trivial struct: copying it copies pointers).
 struct ColumnView {
-    var raw, fold, pinyin, surname, id18, ymd, day, lunar: UnsafeBufferPointer<Int32>
+    var raw, fold, pinyin, surname, surnamePinyin, id18, ymd, day, lunar: UnsafeBufferPointer<Int32>
     var idFlags: UnsafeBufferPointer<UInt8>
     var lone: UnsafeBufferPointer<UInt8>
     /// Every pool string's scalars, back to back; `offsets[k]..<offsets[k+1]` is string k.
@@ -42,7 +42,10 @@ struct ColumnView {
         case .fold: return fold[a] == fold[b]
         case .pinyin: return pinyin[a] != 0 && pinyin[a] == pinyin[b]
         case .pinyinEdit(let n):
-            return pinyin[a] != 0 && pinyin[b] != 0 && boundedLevenshtein(text(pinyin[a]), text(pinyin[b]), n) <= n
+            // Misheard or misspelt given names only: a surname read differently (xu/hu, li/liu)
+            // is another family, however close the letters.
+            return pinyin[a] != 0 && pinyin[b] != 0 && surnamePinyin[a] == surnamePinyin[b]
+                && boundedLevenshtein(text(pinyin[a]), text(pinyin[b]), n) <= n
         case .levenshtein(let n):
             return boundedLevenshtein(text(fold[a]), text(fold[b]), n) <= n
         case .chars(let th):
@@ -121,9 +124,15 @@ struct ColumnView {
             if n == 1 { first = k } else if n == 2 { second = k } else { return false }
         }
         if n == 0 { return x[17] != y[17] }
+        let legacy = (fa | fb) & IDFlags.legacy != 0
+        // A slip of the hand in the body leaves the check character as it was copied: two
+        // 18-digit numbers whose bodies differ by one slip but whose check characters differ too
+        // are two errors apart, or two people's numbers (one of them mistyped). A legacy
+        // number's check is computed on upgrade, not copied, so it says nothing.
+        if !legacy && x[17] != y[17] { return false }
         // A legacy number has no check character to give a typo away: one digit apart in the
         // sequence is as likely another person born the same day.
-        if n == 1 { return !((fa | fb) & IDFlags.legacy != 0 && first >= 14) }
+        if n == 1 { return !(legacy && first >= 14) }
         return second == first + 1 && x[first] == y[second] && x[second] == y[first]
     }
 }
@@ -160,7 +169,7 @@ public struct Comparer: @unchecked Sendable {
                 offsets.append(Int32(flat.count))
             }
             (s.views.baseAddress! + f).initialize(to: ColumnView(
-                raw: s.copy(c.raw), fold: s.copy(c.fold), pinyin: s.copy(c.pinyin), surname: s.copy(c.surname), id18: s.copy(c.id18),
+                raw: s.copy(c.raw), fold: s.copy(c.fold), pinyin: s.copy(c.pinyin), surname: s.copy(c.surname), surnamePinyin: s.copy(c.surnamePinyin), id18: s.copy(c.id18),
                 ymd: s.copy(c.ymd), day: s.copy(c.day), lunar: s.copy(c.lunar), idFlags: s.copy(c.idFlags), lone: s.copy(c.lone),
                 scalars: s.copy(flat), offsets: s.copy(offsets), tests: s.copy(tests[f])))
         }

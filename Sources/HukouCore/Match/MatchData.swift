@@ -30,6 +30,8 @@ struct Column {
     var fold: [Int32] = []
     var pinyin: [Int32] = []
     var surname: [Int32] = []
+    /// The surname read as a surname (曾 → zeng), for `pinyin_edit`.
+    var surnamePinyin: [Int32] = []
     var given: [Int32] = []
     // ID numbers: the 18-digit form (pool id), and flags (see `IDFlags`).
     var id18: [Int32] = []
@@ -76,6 +78,7 @@ public final class MatchData: @unchecked Sendable {
     /// Whether a record's household run length came with it (`household_run`).
     private var runKnown: [Bool] = []
     private var derivedName: [String: (String, String, String, String)] = [:]
+    private var surnameReadings: [String: String] = [:]
     /// Normalize's name keyer, made when a record comes without `keys`.
     private var keyer: NameKeyer?
 
@@ -150,6 +153,7 @@ public final class MatchData: @unchecked Sendable {
                 columns[k].fold.append(columns[k].pool.intern(f))
                 columns[k].pinyin.append(columns[k].pool.intern(p))
                 columns[k].surname.append(columns[k].pool.intern(s))
+                columns[k].surnamePinyin.append(columns[k].pool.intern(surnameReading(s)))
                 columns[k].given.append(columns[k].pool.intern(g))
             case .text:
                 let f = Self.foldText(v)
@@ -251,6 +255,16 @@ public final class MatchData: @unchecked Sendable {
         let d = (k.fold, k.pinyin, k.surname, k.given)
         derivedName[name] = d
         return d
+    }
+
+    /// A surname's reading (cached per surname: a county has a few hundred).
+    private func surnameReading(_ s: String) -> String {
+        if s.isEmpty { return "" }
+        if let r = surnameReadings[s] { return r }
+        if keyer == nil { keyer = NameKeyer() }
+        let r = keyer!.surnameRead(s)
+        surnameReadings[s] = r
+        return r
     }
 
     /// Parses `YYYY-MM-DD` (or `YYYYMMDD`) into parts; (0,0,0) when it is not a real date.

@@ -204,9 +204,9 @@ public struct MatchSpec: Sendable, Equatable {
                       levels: ["exact", "fold", "pinyin", "pinyin_edit:1", "chars:0.75"],
                       termFrequency: true, veto: ["different"]),
             FieldSpec(name: "id", field: "id_number", comparator: .idNumber,
-                      levels: ["exact", "15_18", "typo", "same_birth", "same_region", "different_valid"]),
+                      levels: ["exact", "15_18", "typo", "same_region", "different_valid"]),
             FieldSpec(name: "birth_date", field: "birth_date", comparator: .date,
-                      levels: ["exact", "swap_dm", "one_digit", "off_by_one", "lunar"], veto: ["different"]),
+                      levels: ["exact", "swap_dm", "off_by_one", "one_digit", "lunar"], veto: ["different"]),
             FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"]),
             FieldSpec(name: "ethnicity", field: "ethnicity", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "village", field: "village", comparator: .exact, levels: ["exact"]),
@@ -234,9 +234,10 @@ public struct MatchSpec: Sendable, Equatable {
         household: "household",
         place: "village",
         vetoes: [
-            VetoRule(when: [.init(field: "id", levels: ["same_birth"]), .init(field: "village", levels: ["different"])]),
-            VetoRule(when: [.init(field: "id", levels: ["same_birth", "typo"]), .init(field: "name", levels: ["pinyin_edit:1", "chars:0.75"])]),
-            VetoRule(when: [.init(field: "id", levels: ["same_birth", "same_region", "different_valid"]), .init(field: "household", levels: ["different"])]),
+            VetoRule(when: [.init(field: "id", levels: ["same_region", "different_valid"]), .init(field: "birth_date", levels: ["exact"]),
+                            .init(field: "village", levels: ["different"])]),
+            VetoRule(when: [.init(field: "id", levels: ["typo", "same_region", "different_valid", "different"]), .init(field: "name", levels: ["pinyin_edit:1", "chars:0.75"])]),
+            VetoRule(when: [.init(field: "id", levels: ["same_region", "different_valid"]), .init(field: "household", levels: ["different"])]),
         ]
     )
 }
