@@ -87,6 +87,37 @@ struct MatchLevelTests {
         #expect(levels(person("a:1", id: id), person("a:2", id: validID("11010519501231003")))["id"] == "same_region")
         #expect(levels(person("a:1", id: id), person("a:2", id: validID("43032119501231003")))["id"] == "different_valid")
         #expect(levels(person("a:1", id: id), person("a:2", id: ""))["id"] == "missing")
+        // Two cells a spreadsheet turned into the same `4.30321E+17` are no number, and no
+        // shared number.
+        #expect(levels(person("a:1", id: "4.30321E+17"), person("a:2", id: "4.30321E+17"))["id"] == "missing")
+        let d = MatchData(spec: .hukou)
+        d.append(person("a:1", id: "4.30321E+17"))
+        d.append(person("a:2", id: "4.30321E+17"))
+        #expect(d.sharedID == [0, 0])
+    }
+
+    @Test func birthDateAndSexAreWeighedGivenTheName() throws {
+        // 30 names, each given to 100 people of one sex born in one month of one year (names
+        // follow the fashions of their years): namesakes share a birth date far more often than
+        // strangers, and the `given` u says so.
+        let d = MatchData(spec: .hukou)
+        let given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红玉兰梅")
+        for k in 0..<30 {
+            for i in 0..<100 {
+                d.append(person("a:\(k * 100 + i)", name: "王" + String(given[k]), birth: "\(1940 + k)-03-\(10 + i % 18)", sex: k % 2 == 0 ? "1" : "2"))
+            }
+        }
+        let u = Trainer.estimateU(d)
+        let pairs = Trainer.uPairs(d.count)
+        let date = try #require(Trainer.estimateUGiven(d, field: 2, given: 0, u: u[2], uPairs: pairs))
+        let sex = try #require(Trainer.estimateUGiven(d, field: 3, given: 0, u: u[3], uPairs: pairs))
+        #expect(date[0] > 5 * u[2][0], "exact date: \(date[0]) given the name, \(u[2][0]) among strangers")
+        #expect(sex[0] > u[3][0] + 0.2, "same sex: \(sex[0]) given the name, \(u[3][0]) among strangers")
+        // The scorer weighs a namesake pair's birth date with the `given` u, others with u.
+        let model = MatchRun.train(d, candidates: [])
+        let scorer = PairScorer(data: d, model: model)
+        let namesakes = d.pattern(0, 1), strangers = d.pattern(0, 150)
+        #expect(scorer.usesGiven(namesakes, 2) && !scorer.usesGiven(strangers, 2))
     }
 
     @Test func dateLevels() {
@@ -137,6 +168,13 @@ struct MatchLevelTests {
           - {name: b, keys: [n]}
         """
         #expect(throws: (any Error).self) { try SpecFile.parse(bad, name: "x.yaml") }
+        let badGiven = """
+        fields:
+          - {name: n, comparator: text, levels: [exact], given: nosuch}
+        blocking:
+          - {name: b, keys: [n]}
+        """
+        #expect(throws: (any Error).self) { try SpecFile.parse(badGiven, name: "x.yaml") }
     }
 }
 

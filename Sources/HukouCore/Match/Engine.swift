@@ -94,6 +94,11 @@ public final class PairScorer: @unchecked Sendable {
     let levelWeights: [[Int32]]
     /// For TF-adjusted fields: per pool id, the weight of agreeing on that value at each level.
     let tfWeights: [[[Int32]]?]
+    /// For fields with a `given` u: the level weights ×10⁴ that apply when the pair agrees on
+    /// the given field, that field's index, and which of its levels agree.
+    let givenWeights: [[Int32]?]
+    let givenField: [Int]
+    let givenAgrees: [[Bool]]
     /// The prior as a weight ×10⁴.
     public let priorWeight: Int32
     /// Every veto of the spec (see MatchSpec.compiledVetoes).
@@ -126,6 +131,10 @@ public final class PairScorer: @unchecked Sendable {
             tfw.append(perValue)
         }
         tfWeights = tfw
+        givenWeights = model.givenWeights().map { $0.map { $0.map { Int32(($0 * 10_000).rounded()) } } }
+        let gi = data.spec.givenIndex
+        givenField = gi.enumerated().map { f, g in model.uGiven[f] == nil ? -1 : g }
+        givenAgrees = gi.map { g in g < 0 ? [] : (0..<16).map { Trainer.agrees(ts[g], $0) } }
         folds = data.columns.map(\.fold)
         vetoes = data.spec.compiledVetoes()
     }
@@ -141,6 +150,12 @@ public final class PairScorer: @unchecked Sendable {
     /// The pair's level per field, 4 bits each (field 0 lowest).
     @inline(__always) public func pattern(_ a: Int, _ b: Int) -> UInt64 { data.pattern(a, b) }
 
+    /// Whether field `f` of pattern `p` is weighed with its `given` u.
+    public func usesGiven(_ p: UInt64, _ f: Int) -> Bool {
+        let g = givenField[f]
+        return g >= 0 && (p >> (4 * UInt64(f))) & 15 != UInt64(Level.missing) && givenAgrees[f][Int((p >> (4 * UInt64(g))) & 15)]
+    }
+
     /// Each field's weight ×10⁴ (0 when missing), with term-frequency adjustment.
     public func fieldWeights(_ p: UInt64, _ a: Int, _ b: Int) -> [Int32] {
         (0..<data.columns.count).map { fieldWeight(p, $0, a, b) }
@@ -149,6 +164,8 @@ public final class PairScorer: @unchecked Sendable {
     @inline(__always) func fieldWeight(_ p: UInt64, _ f: Int, _ a: Int, _ b: Int) -> Int32 {
         let l = Int((p >> (4 * UInt64(f))) & 15)
         if l == Int(Level.missing) { return 0 }
+        let g = givenField[f]
+        if g >= 0, let gw = givenWeights[f], givenAgrees[f][Int((p >> (4 * UInt64(g))) & 15)] { return gw[l] }
         if let t = tfWeights[f] {
             // The more common of the two values decides how much the agreement says.
             let fold = folds[f]

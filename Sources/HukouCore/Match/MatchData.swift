@@ -160,7 +160,10 @@ public final class MatchData: @unchecked Sendable {
                 columns[k].fold.append(columns[k].pool.intern(f))
             case .idNumber:
                 let t = IDNumber.normalizeText(v)
-                columns[k].raw[columns[k].raw.count - 1] = columns[k].pool.intern(t)
+                // A number a spreadsheet turned into `4.30321E+17` is lost, not a value: two such
+                // cells that came out equal say nothing, so it compares as missing.
+                let lost = IDNumber(t) == nil && IDNumber.looksExcelCorrupted(t)
+                columns[k].raw[columns[k].raw.count - 1] = columns[k].pool.intern(lost ? "" : t)
                 var flags: UInt8 = 0
                 var e = ""
                 if let id = IDNumber(t) {
@@ -220,7 +223,8 @@ public final class MatchData: @unchecked Sendable {
                 // (`…000`, check failing) that came out equal are no evidence of anything.
                 shared = id.birthDateIsReal && (id.isLegacy15 || id.checksumValid) ? id.eighteen : ""
             } else {
-                shared = t
+                // Not an ID number: a generic identifier, unless a spreadsheet destroyed it.
+                shared = IDNumber.looksExcelCorrupted(t) ? "" : t
             }
         }
         sharedID.append(aux.intern(shared))

@@ -163,13 +163,16 @@ public enum MatchRun {
         var counts: [UInt64: Int] = [:]
         for c in candidates { counts[c.2, default: 0] += 1 }
         let patterns = counts.keys.sorted().map { ($0, counts[$0]!) }
-        let (m, lambda) = Trainer.em(patterns: patterns, u: u, vetoes: data.spec.compiledVetoes())
+        let gi = data.spec.givenIndex
+        let uGiven = gi.enumerated().map { f, g in g < 0 ? nil : Trainer.estimateUGiven(data, field: f, given: g, u: u[f], uPairs: Trainer.uPairs(data.count)) }
+        let given = gi.map { g in g < 0 ? nil : (field: g, agrees: (0...data.levelTests[g].count).map { Trainer.agrees(data.levelTests[g], $0) }) }
+        let (m, lambda) = Trainer.em(patterns: patterns, u: u, uGiven: uGiven, given: given, vetoes: data.spec.compiledVetoes())
         // The blocked pairs hold λ·pairs matches; spread over all N(N−1)/2 pairs that is the
         // probability that two records drawn at random are the same person.
         let n = Double(max(data.count, 2))
         let expected = max(lambda * Double(candidates.count), 1)
         let prior = min(max(expected / (n * (n - 1) / 2), 1e-12), 0.5)
-        return MatchModel(m: m, u: u, prior: prior, tf: Trainer.termFrequencies(data), tfTotal: data.count,
+        return MatchModel(m: m, u: u, uGiven: uGiven, prior: prior, tf: Trainer.termFrequencies(data), tfTotal: data.count,
                           trainedRecords: data.count, trainedPairs: candidates.count, specName: data.spec.name)
     }
 

@@ -46,14 +46,20 @@ public struct FieldSpec: Sendable, Equatable {
     /// Levels at which a pair can never be linked whatever the other fields say (e.g. sex
     /// `different`): the domain's hard evidence.
     public var veto: [String]
+    /// Another field this one depends on among different people (birth date and sex on the
+    /// name: names follow the fashions of their years and are given to boys or to girls). When a
+    /// pair agrees on that field (`exact`, `fold` or `pinyin`), this field's u is the one measured
+    /// among pairs of different people who agree on it too, so the evidence is not counted twice.
+    public var given: String?
 
-    public init(name: String, field: String, comparator: Comparator, levels: [String], termFrequency: Bool = false, veto: [String] = []) {
+    public init(name: String, field: String, comparator: Comparator, levels: [String], termFrequency: Bool = false, veto: [String] = [], given: String? = nil) {
         self.name = name
         self.field = field
         self.comparator = comparator
         self.levels = levels
         self.termFrequency = termFrequency
         self.veto = veto
+        self.given = given
     }
 }
 
@@ -144,6 +150,11 @@ public struct MatchSpec: Sendable, Equatable {
         self.vetoes = vetoes
     }
 
+    /// Per field, the index of its `given` field (-1 for none).
+    public var givenIndex: [Int] {
+        fields.map { f in f.given.flatMap { g in fields.firstIndex { $0.name == g } } ?? -1 }
+    }
+
     /// Every veto: each field's own (in field order), then the combinations.
     public func compiledVetoes() -> [CompiledVeto] {
         var out: [CompiledVeto] = []
@@ -172,6 +183,12 @@ public struct MatchSpec: Sendable, Equatable {
             if f.levels.count > 12 { return "field `\(f.name)`: at most 12 levels" }
             for l in f.levels + f.veto where l != "different" && LevelTest.parse(l, f.comparator) == nil {
                 return "field `\(f.name)`: unknown level `\(l)` for comparator \(f.comparator.rawValue)"
+            }
+            if let g = f.given {
+                guard let gf = fields.first(where: { $0.name == g }), g != f.name, gf.given == nil else {
+                    return "field `\(f.name)`: `given` must name another field that has no `given` of its own"
+                }
+                if f.termFrequency { return "field `\(f.name)`: `tf` and `given` cannot be combined" }
             }
         }
         for v in vetoes {
@@ -206,8 +223,8 @@ public struct MatchSpec: Sendable, Equatable {
             FieldSpec(name: "id", field: "id_number", comparator: .idNumber,
                       levels: ["exact", "15_18", "typo", "same_region", "different_valid"]),
             FieldSpec(name: "birth_date", field: "birth_date", comparator: .date,
-                      levels: ["exact", "swap_dm", "off_by_one", "one_digit", "lunar"], veto: ["different"]),
-            FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"]),
+                      levels: ["exact", "swap_dm", "off_by_one", "one_digit", "lunar"], veto: ["different"], given: "name"),
+            FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"], given: "name"),
             FieldSpec(name: "ethnicity", field: "ethnicity", comparator: .exact, levels: ["exact"]),
             FieldSpec(name: "village", field: "village", comparator: .exact, levels: ["exact"]),
             // Marital status is an attribute of the person, like sex: two registrations of one

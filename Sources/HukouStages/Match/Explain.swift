@@ -83,6 +83,7 @@ public enum MatchExplain {
             run &+= fw[f]
             var level = levelName(fs, l)
             if fs.termFrequency && l < fs.levels.count && PairScorer.tfLevel(tests: data.levelTests[f], l) { level += " (tf)" }
+            if let g = fs.given, scorer.usesGiven(p, f) { level += " (|\(g))" }
             if let v = scorer.veto(p), scorer.vetoes[v].conditions.contains(where: { $0.field == f }) { level += " VETO" }
             let va = MatchData.text(a[fs.field]), vb = MatchData.text(b[fs.field])
             out += pad(fs.name, 12) + pad("\(va.isEmpty ? "∅" : va) | \(vb.isEmpty ? "∅" : vb)", 42) + pad(level, 18) + num(fw[f]) + "  " + num(run) + "  " + bar(fw[f]) + "\n"
