@@ -1,8 +1,8 @@
 // `hukou synth`'s engine: streams households into the township exports, plants every problem
 // code of DOMAIN.md at the configured rate (with its truth line), gathers the agencies' lists,
 // and writes the manifest. Memory stays flat in the register's size: households are written as
-// they are made; only a short queue of pending second registrations, the ID counters and the
-// lists (a few per cent of the persons) are kept.
+// they are made; only a short queue of pending second registrations, fixed tables of ID
+// counters and each list's current run (spilled to disk when full) are kept.
 import Foundation
 import HukouIO
 

@@ -1,6 +1,7 @@
 // The files synth writes: CSV in GB18030 or UTF-8 (with or without BOM, CRLF or LF) and the
 // register's XML layout, each counting the physical lines it has written so that every row's
-// `src` (`path:line`) is known the moment it is written.
+// `src` (`path:line`) is known the moment it is written. In GB18030, the two forms of a rare
+// character (user-defined bytes, standard four-byte sequence) are written here, not by iconv.
 import HukouIO
 
 /// A CSV file written row by row. Rows are gathered as UTF-8 and converted to the target
