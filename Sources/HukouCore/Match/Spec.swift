@@ -243,7 +243,7 @@ public struct MatchSpec: Sendable, Equatable {
             BlockRule(name: "id_typo", parts: ["id|id_typo"]),
             BlockRule(name: "pinyin_village", parts: ["name|pinyin", "village"]),
         ],
-        threshold: 0.8,
+        threshold: 0.9,
         clusterFloor: 0.5,
         blockCap: 2000,
         cannotLink: "household",
