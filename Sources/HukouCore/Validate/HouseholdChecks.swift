@@ -6,8 +6,8 @@ import HukouIO
 public func householdFindings(_ members: [MemberSummary], rules: ValidationRules) -> [Finding] {
     guard !members.isEmpty else { return [] }
     var headIndex = -1, headCount = 0
-    for (k, m) in members.enumerated() {
-        if let r = m.relation, isHeadCode(r) {
+    for k in members.indices {
+        if let r = members[k].relation, isHeadCode(r) {
             headCount += 1
             if headIndex < 0 { headIndex = k }
         }
@@ -26,8 +26,10 @@ public func householdFindings(_ members: [MemberSummary], rules: ValidationRules
     let head = members[headIndex]
     guard let hb = head.birth else { return [] }
     var out: [Finding] = []
-    for (k, m) in members.enumerated() where k != headIndex {
-        guard let code = m.relation, let c = Int(code), let b = m.birth else { continue }
+    for k in members.indices where k != headIndex {
+        let c = members[k].relationNumber
+        guard c >= 0, let b = members[k].birth else { continue }
+        var m: MemberSummary { members[k] }
         // Bounds as YYYYMMDD ordinals: shifting the year keeps month and day (a 29 February head
         // gives 29 February of the bound year, which compares correctly as an ordinal).
         func shifted(_ years: Int) -> Int { (hb.year + years) * 10000 + hb.month * 100 + hb.day }
@@ -60,7 +62,9 @@ public func householdFindings(_ members: [MemberSummary], rules: ValidationRules
 
 /// Whether a relation code makes its holder the head (01 本人, 02 户主, 03 小集体户户主).
 @inline(__always) func isHeadCode(_ c: String) -> Bool {
-    c.utf8.count == 2 && (c == "02" || c == "01" || c == "03")
+    let u = c.utf8
+    guard u.count == 2, u.first == 0x30, let l = u.last else { return false }
+    return l >= 0x31 && l <= 0x33
 }
 
 /// How validate brings a household's members together.
@@ -89,11 +93,16 @@ public final class HouseholdGrouper {
     /// Households still open, in first-seen order (a ring: `head` is the oldest).
     private var pending: [OpenHousehold?] = []
     private var head = 0
-    /// Open households by the 64-bit hash of their number (hashing bytes once is cheaper than
-    /// String hashing; a hit is confirmed against the number itself).
-    private var openIndex: [UInt64: Int] = [:]
+    /// How many entries compaction has dropped from the front of `pending`: an entry's absolute
+    /// position is `dropped + index`, so compaction never rewrites the index.
+    private var dropped = 0
+    /// Open households (absolute positions) by the 64-bit hash of their number (hashing bytes
+    /// once is cheaper than String hashing; a hit is confirmed against the number itself).
+    private var openIndex = PositionMap()
     /// 64-bit hashes of the households already checked (to detect a household that comes back).
     private var closed = HashSet64()
+    /// Emptied households for reuse (their member arrays keep their capacity).
+    private var spare: [OpenHousehold] = []
 
     public init(grouping: HouseholdGrouping, window: Int = 10_000) {
         self.grouping = grouping
@@ -112,7 +121,7 @@ public final class HouseholdGrouper {
             return
         }
         let h = fnv1a(household)
-        if window > 1, let i = openIndex[h], let open = pending[i], open.key == household {
+        if window > 1, let a = openIndex[h], let open = pending[a - dropped], open.key == household {
             open.members.append(member)
             return
         }
@@ -121,8 +130,17 @@ public final class HouseholdGrouper {
         }
         // A hash collision with another open household leaves this one unindexed: it is still
         // checked, only a later interleaved member of it would start a second group.
-        if window > 1 && openIndex[h] == nil { openIndex[h] = pending.count }
-        pending.append(OpenHousehold(key: household, first: member))
+        if window > 1 && openIndex[h] == nil { openIndex[h] = dropped + pending.count }
+        let open: OpenHousehold
+        if let o = spare.popLast() {
+            o.key = household
+            o.hash = h
+            o.members.append(member)
+            open = o
+        } else {
+            open = OpenHousehold(key: household, hash: h, first: member)
+        }
+        pending.append(open)
         while pending.count - head > window {
             try completeOldest(emit)
         }
@@ -137,27 +155,106 @@ public final class HouseholdGrouper {
         guard let h = pending[head] else { head += 1; return }
         pending[head] = nil
         head += 1
-        let hash = fnv1a(h.key)
-        if window > 1, let i = openIndex[hash], i == head - 1 { openIndex[hash] = nil }
-        if grouping != .index { closed.insert(hash) }
+        if window > 1, let a = openIndex[h.hash], a == dropped + head - 1 { openIndex[h.hash] = nil }
+        if grouping != .index { closed.insert(h.hash) }
         // Compact the ring now and then so memory stays flat.
         if head > 4096 && head * 2 > pending.count {
             pending.removeFirst(head)
-            for (k, v) in openIndex { openIndex[k] = v - head }
+            dropped += head
             head = 0
         }
         try emit(h.key, h.members)
+        h.members.removeAll(keepingCapacity: true)
+        if spare.count < 64 { spare.append(h) }
     }
 }
 
 /// A household still taking members (a class, so appending never copies the member list).
 final class OpenHousehold {
-    let key: String
+    var key: String
+    var hash: UInt64
     var members: [MemberSummary]
-    init(key: String, first: MemberSummary) {
+    init(key: String, hash: UInt64, first: MemberSummary) {
         self.key = key
+        self.hash = hash
         members = [first]
-        members.reserveCapacity(6)
+        members.reserveCapacity(8)
+    }
+}
+
+/// A map from 64-bit hashes to positions (non-negative), open addressing with linear probing and
+/// backward-shift deletion: the grouper's index of open households, a few thousand entries
+/// changing with every household, where a Dictionary hashes each key again with SipHash.
+struct PositionMap {
+    private var keys: [UInt64] = []
+    /// -1 marks an empty slot.
+    private var values: [Int] = []
+    private var count = 0
+
+    subscript(key: UInt64) -> Int? {
+        get {
+            guard !values.isEmpty else { return nil }
+            let mask = values.count - 1
+            var i = Int(truncatingIfNeeded: mix64(key)) & mask
+            while true {
+                let v = values[i]
+                if v < 0 { return nil }
+                if keys[i] == key { return v }
+                i = (i + 1) & mask
+            }
+        }
+        set {
+            if let v = newValue { insert(key, v) } else { remove(key) }
+        }
+    }
+
+    private mutating func insert(_ key: UInt64, _ value: Int) {
+        if values.isEmpty || (count + 1) * 2 > values.count { grow() }
+        let mask = values.count - 1
+        var i = Int(truncatingIfNeeded: mix64(key)) & mask
+        while values[i] >= 0 {
+            if keys[i] == key { values[i] = value; return }
+            i = (i + 1) & mask
+        }
+        keys[i] = key
+        values[i] = value
+        count += 1
+    }
+
+    private mutating func remove(_ key: UInt64) {
+        guard !values.isEmpty else { return }
+        let mask = values.count - 1
+        var i = Int(truncatingIfNeeded: mix64(key)) & mask
+        while true {
+            if values[i] < 0 { return }
+            if keys[i] == key { break }
+            i = (i + 1) & mask
+        }
+        // Backward shift: move later entries of the probe run into the hole.
+        var hole = i
+        var j = (i + 1) & mask
+        while values[j] >= 0 {
+            let home = Int(truncatingIfNeeded: mix64(keys[j])) & mask
+            // Entry j may fill the hole when its home is not in (hole, j] cyclically.
+            let between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j)
+            if !between {
+                keys[hole] = keys[j]
+                values[hole] = values[j]
+                hole = j
+            }
+            j = (j + 1) & mask
+        }
+        values[hole] = -1
+        count -= 1
+    }
+
+    private mutating func grow() {
+        let (oldKeys, oldValues) = (keys, values)
+        let n = max(64, values.count * 2)
+        keys = [UInt64](repeating: 0, count: n)
+        values = [Int](repeating: -1, count: n)
+        count = 0
+        for k in oldValues.indices where oldValues[k] >= 0 { insert(oldKeys[k], oldValues[k]) }
     }
 }
 
