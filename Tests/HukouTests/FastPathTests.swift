@@ -219,4 +219,28 @@ struct FastPathTests {
         #expect(n["registered"] == .object(["sex": .string("M"), "birth_date": .string("1985/3/12"), "other": .string("x")]))
         #expect(n.keys == ["kind", "src", "name", "sex", "birth_date", "registered", "labels", "keys"])
     }
+
+    /// `registered` objects are shared only between records whose changes are all the same
+    /// exact coded values; any other change (before or after the coded ones) is the record's own.
+    @Test func registeredCacheNeverMixesRecords() {
+        let norm = RecordNormalizer()
+        func rec(_ date: String, _ id: String) -> Record {
+            var r = Record.make(kind: "person", src: "r:1")
+            r.append("sex", .string("男"))
+            r.append("birth_date", .string(date))
+            r.append("id_number", .string(id))
+            r.append("relation", .string("户主"))
+            return r
+        }
+        for _ in 0..<2 {
+            #expect(norm.normalize(rec("1985-03-12", "11010519491231002X"))["registered"] == .object(["sex": .string("男"), "relation": .string("户主")]))
+            #expect(norm.normalize(rec("1985/3/12", "11010519491231002X"))["registered"]
+                == .object(["sex": .string("男"), "birth_date": .string("1985/3/12"), "relation": .string("户主")]))
+            #expect(norm.normalize(rec("1985/3/13", "11010519491231002X"))["registered"]
+                == .object(["sex": .string("男"), "birth_date": .string("1985/3/13"), "relation": .string("户主")]))
+            #expect(norm.normalize(rec("1985-03-12", "110105 19491231002X"))["registered"]
+                == .object(["sex": .string("男"), "id_number": .string("110105 19491231002X"), "relation": .string("户主")]))
+            #expect(norm.normalize(rec("1985-03-12", "11010519491231002X"))["registered"] == .object(["sex": .string("男"), "relation": .string("户主")]))
+        }
+    }
 }

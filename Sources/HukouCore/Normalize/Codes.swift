@@ -64,6 +64,7 @@ struct CodeTable: @unchecked Sendable {
         precondition(entries.count < 256, "a code table outgrew the 8-bit entry numbers")
         let ids = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($0.element, $0.offset + 1) })
         let pairs = d.map { ($0.key.string, ids[$0.value]!) }
+        precondition(pairs.count < 1023, "a code table outgrew the 10-bit key numbers of normalize's registered cache")
         keys = FrozenStrings(pairs.map(\.0))
         entryOfKey = .allocate(capacity: max(pairs.count, 1))
         entryOfKey.initialize(from: pairs.map { UInt8($0.1) }, count: pairs.count)

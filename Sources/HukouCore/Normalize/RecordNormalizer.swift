@@ -70,6 +70,13 @@ public final class RecordNormalizer {
     private var registeredValues = [JSONValue](repeating: .null, count: changeable.count)
     /// `labels` objects by the combination of coded entries (a county has a few hundred).
     private var labelsCache = DirectCache<JSONValue>(slots: 4096)
+    /// `registered` objects of records where only coded fields changed, by the exact registered
+    /// values (10 bits each: the value's key number in its code table + 1).
+    private var registeredCache = DirectCache<JSONValue>(slots: 16_384)
+    /// The field numbers of the previous record's keys, by position: records of a stream share
+    /// their layout, and equal short keys compare in one step.
+    private var memoKeys: [String] = []
+    private var memoNumbers: [Int] = []
 
     /// Normalizes a person or list record. Running it twice changes nothing more.
     ///
@@ -83,9 +90,26 @@ public final class RecordNormalizer {
         var name = ""
         var idNumber = ""
         var registeredIndex = -1, labelsIndex = -1, keysIndex = -1
+        var registeredKey: UInt64 = 1 << 63   // see registeredCache
+        var registeredCacheable = true
+        var memo = (memoKeys, memoNumbers)
+        var memoChanged = false
 
-        for f in input.fields {
-            let n = Self.fieldNumber(f.key)
+        for (j, f) in input.fields.enumerated() {
+            let n: Int
+            if j < memo.0.count && memo.0[j] == f.key {
+                n = memo.1[j]
+            } else {
+                n = Self.fieldNumber(f.key)
+                if j < memo.0.count {
+                    memo.0[j] = f.key
+                    memo.1[j] = n
+                } else {
+                    memo.0.append(f.key)
+                    memo.1.append(n)
+                }
+                memoChanged = true
+            }
             if n < 0 {
                 switch n {
                 case Self.registeredField: registeredIndex = out.count
@@ -105,6 +129,7 @@ public final class RecordNormalizer {
                 continue
             }
             var new = text
+            var exactKey = -1
             switch n {
             case 0, 11, 13: new = normalizeName(text)
             case 3, 8, 9, 10:
@@ -113,9 +138,16 @@ public final class RecordNormalizer {
             case 4, 12, 14: new = normalizeIDText(text)
             default:
                 let cf = Self.codedOf[n]!
-                let id = cf.hit(text)
+                let t = cf.table
+                var id = 0
+                if let k = t.keys.find(text) {
+                    id = Int(t.entryOfKey[k])
+                    exactKey = k
+                } else {
+                    id = cf.hit(text)
+                }
                 if id > 0 {
-                    new = cf.table.codes[id]
+                    new = t.codes[id]
                     let shift = UInt64(cf.index * 8)
                     if (labelIDs >> shift) & 0xFF == 0 { labelIDs |= UInt64(id) << shift }
                 }
@@ -130,8 +162,14 @@ public final class RecordNormalizer {
             if changedMask & (1 << n) == 0 {
                 changedMask |= 1 << n
                 registeredValues[n] = f.value
+                if exactKey >= 0, case .string = f.value, let cf = Self.codedOf[n] {
+                    registeredKey |= UInt64(exactKey + 1) << UInt64(cf.index * 10)
+                } else {
+                    registeredCacheable = false
+                }
             }
         }
+        if memoChanged { (memoKeys, memoNumbers) = memo }
 
         // registered: the earliest value of each field (an earlier run's entry wins), fields in
         // the fixed order of `changeable`, then keys an earlier run recorded that it does not know.
@@ -152,12 +190,18 @@ public final class RecordNormalizer {
                 for fv in earlier where registered[fv.key] == nil { registered.append(fv.key, fv.value) }
             }
         } else if changedMask != 0 {
-            registered.fields.reserveCapacity(changedMask.nonzeroBitCount)
-            var m = changedMask
-            while m != 0 {
-                let n = m.trailingZeroBitCount
-                registered.append(Self.changeable[n], registeredValues[n])
-                m &= m - 1
+            if !registeredCacheable { registeredKey = 0 }
+            if registeredKey != 0, let cached = registeredCache.get(registeredKey), case .object(let o) = cached {
+                registered = o
+            } else {
+                registered.fields.reserveCapacity(changedMask.nonzeroBitCount)
+                var m = changedMask
+                while m != 0 {
+                    let n = m.trailingZeroBitCount
+                    registered.append(Self.changeable[n], registeredValues[n])
+                    m &= m - 1
+                }
+                if registeredKey != 0 { registeredCache.set(registeredKey, .object(registered)) }
             }
         }
         for n in 0..<Self.changeable.count where changedMask & (1 << n) != 0 { registeredValues[n] = .null }

@@ -23,48 +23,41 @@ public func householdFindings(_ members: [MemberSummary], rules: ValidationRules
                         expected: "one member with relation 02 户主", action: "correct",
                         zh: "户内有多个户主", en: "the household has more than one head")]
     }
-    let head = members[headIndex]
-    guard let hb = head.birth else { return [] }
+    guard let hb = members[headIndex].birth else { return [] }
     var out: [Finding] = []
     for k in members.indices where k != headIndex {
         let c = members[k].relationNumber
-        guard c >= 0, let b = members[k].birth else { continue }
-        var m: MemberSummary { members[k] }
+        guard c >= 20 && c <= 69, let b = members[k].birth else { continue }
         // Bounds as YYYYMMDD ordinals: shifting the year keeps month and day (a 29 February head
         // gives 29 February of the bound year, which compares correctly as an ordinal).
         func shifted(_ years: Int) -> Int { (hb.year + years) * 10000 + hb.month * 100 + hb.day }
-        var younger: Int? = nil, older: Int? = nil
-        var zh = "", en = ""
+        // Younger members (children 20–39, grandchildren 40–49) must be born `gap` years after
+        // the head at least; older ones (parents 50–59, grandparents 60–69) `gap` years before.
+        let younger = c < 50
+        let gap = (c < 40 || (c >= 50 && c < 60)) ? rules.minParentGap : rules.minGrandparentGap
+        let bad = younger ? b.ordinal < shifted(gap) : b.ordinal > shifted(-gap)
+        guard bad else { continue }
+        // The messages are made only for the (rare) finding.
+        let zh: String, en: String
         switch c {
-        case 20...39: younger = rules.minParentGap; zh = "子女与户主年龄差不足\(rules.minParentGap)岁"; en = "a child less than \(rules.minParentGap) years younger than the head"
-        case 40...49: younger = rules.minGrandparentGap; zh = "孙辈与户主年龄差不足\(rules.minGrandparentGap)岁"; en = "a grandchild less than \(rules.minGrandparentGap) years younger than the head"
-        case 50...59: older = rules.minParentGap; zh = "父母与户主年龄差不足\(rules.minParentGap)岁"; en = "a parent less than \(rules.minParentGap) years older than the head"
-        case 60...69: older = rules.minGrandparentGap; zh = "祖辈与户主年龄差不足\(rules.minGrandparentGap)岁"; en = "a grandparent less than \(rules.minGrandparentGap) years older than the head"
-        default: continue
+        case 20...39: zh = "子女与户主年龄差不足\(rules.minParentGap)岁"; en = "a child less than \(rules.minParentGap) years younger than the head"
+        case 40...49: zh = "孙辈与户主年龄差不足\(rules.minGrandparentGap)岁"; en = "a grandchild less than \(rules.minGrandparentGap) years younger than the head"
+        case 50...59: zh = "父母与户主年龄差不足\(rules.minParentGap)岁"; en = "a parent less than \(rules.minParentGap) years older than the head"
+        default: zh = "祖辈与户主年龄差不足\(rules.minGrandparentGap)岁"; en = "a grandparent less than \(rules.minGrandparentGap) years older than the head"
         }
-        var bad = false
-        var expected = ""
-        if let g = younger, b.ordinal < shifted(g) {
-            bad = true
-            expected = "born on or after \(CivilDate(hb.year + g, hb.month, hb.day).iso)"
-        }
-        if let g = older, b.ordinal > shifted(-g) {
-            bad = true
-            expected = "born on or before \(CivilDate(hb.year - g, hb.month, hb.day).iso)"
-        }
-        if bad {
-            out.append(Finding(code: FindingCode.relationAgeImpossible, refs: [head.src, m.src], field: "relation", value: m.relationText,
-                               expected: expected + " (head born \(hb.iso), member born \(b.iso))", action: "verify", zh: zh, en: en))
-        }
+        let expected = younger ? "born on or after \(CivilDate(hb.year + gap, hb.month, hb.day).iso)"
+                               : "born on or before \(CivilDate(hb.year - gap, hb.month, hb.day).iso)"
+        out.append(Finding(code: FindingCode.relationAgeImpossible, refs: [members[headIndex].src, members[k].src], field: "relation",
+                           value: members[k].relationText,
+                           expected: expected + " (head born \(hb.iso), member born \(b.iso))", action: "verify", zh: zh, en: en))
     }
     return out
 }
 
 /// Whether a relation code makes its holder the head (01 本人, 02 户主, 03 小集体户户主).
 @inline(__always) func isHeadCode(_ c: String) -> Bool {
-    let u = c.utf8
-    guard u.count == 2, u.first == 0x30, let l = u.last else { return false }
-    return l >= 0x31 && l <= 0x33
+    let (n, f, l) = keyTag(c)
+    return n == 2 && f == 0x30 && l >= 0x31 && l <= 0x33
 }
 
 /// How validate brings a household's members together.
