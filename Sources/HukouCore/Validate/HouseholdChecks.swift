@@ -114,7 +114,8 @@ public final class HouseholdGrouper {
             return
         }
         let h = fnv1a(household)
-        if window > 1, let a = openIndex[h], let open = pending[a - dropped], open.key == household {
+        let indexed = window > 1 ? openIndex[h] : nil
+        if let a = indexed, let open = pending[a - dropped], open.key == household {
             open.members.append(member)
             return
         }
@@ -123,7 +124,7 @@ public final class HouseholdGrouper {
         }
         // A hash collision with another open household leaves this one unindexed: it is still
         // checked, only a later interleaved member of it would start a second group.
-        if window > 1 && openIndex[h] == nil { openIndex[h] = dropped + pending.count }
+        if window > 1 && indexed == nil { openIndex[h] = dropped + pending.count }
         let open: OpenHousehold
         if let o = spare.popLast() {
             o.key = household
@@ -148,7 +149,7 @@ public final class HouseholdGrouper {
         guard let h = pending[head] else { head += 1; return }
         pending[head] = nil
         head += 1
-        if window > 1, let a = openIndex[h.hash], a == dropped + head - 1 { openIndex[h.hash] = nil }
+        if window > 1 { openIndex.remove(h.hash, ifAt: dropped + head - 1) }
         if grouping != .index { closed.insert(h.hash) }
         // Compact the ring now and then so memory stays flat.
         if head > 4096 && head * 2 > pending.count {
@@ -214,7 +215,12 @@ struct PositionMap {
         count += 1
     }
 
-    private mutating func remove(_ key: UInt64) {
+    /// Removes `key` when it maps to `position` (one probe sequence for the check and removal).
+    mutating func remove(_ key: UInt64, ifAt position: Int) {
+        remove(key, only: position)
+    }
+
+    private mutating func remove(_ key: UInt64, only position: Int? = nil) {
         guard !values.isEmpty else { return }
         let mask = values.count - 1
         var i = Int(truncatingIfNeeded: mix64(key)) & mask
@@ -223,6 +229,7 @@ struct PositionMap {
             if keys[i] == key { break }
             i = (i + 1) & mask
         }
+        if let p = position, values[i] != p { return }
         // Backward shift: move later entries of the probe run into the hole.
         var hole = i
         var j = (i + 1) & mask
