@@ -243,4 +243,26 @@ struct FastPathTests {
             #expect(norm.normalize(rec("1985-03-12", "11010519491231002X"))["registered"] == .object(["sex": .string("男"), "relation": .string("户主")]))
         }
     }
+
+    /// The closed-household set: every hash found after inserting (across its tables), none of
+    /// the others, and about 9.4 bytes a hash once it is large.
+    @Test func hashSet64() {
+        var set = HashSet64()
+        var rng = Rng(s: 11)
+        var inserted: [UInt64] = []
+        let n = 2_000_000
+        for _ in 0..<n {
+            let h = rng.next()
+            set.insert(h)
+            inserted.append(h)
+        }
+        set.insert(0)
+        set.insert(inserted[5])
+        set.insert(inserted[n - 5])
+        #expect(set.count == n && set.contains(0))
+        for h in inserted where !set.contains(h) { Issue.record("lost \(h)") }
+        var other = Rng(s: 12)
+        for _ in 0..<10_000 { #expect(!set.contains(other.next())) }
+        #expect(set.capacity == 3 * HashSet64.largestTable)
+    }
 }

@@ -268,44 +268,72 @@ struct PositionMap {
     return h
 }
 
-/// A set of 64-bit hashes with open addressing: 8 bytes a slot, about 11 bytes an entry, where a
-/// Swift Set of strings would need ten times that for millions of household numbers.
+/// A set of 64-bit hashes with open addressing: 8 bytes a slot, where a Swift Set of strings
+/// would need ten times that for millions of household numbers. The table doubles up to 2^20
+/// slots (8 MB); after that, full tables are kept as they are and new hashes go to a new table of
+/// that size. So memory is about 9.4 bytes a hash for large sets (tables filled to 85%) and never
+/// holds an old and a new copy at once (a doubling table needs up to 32 bytes a hash while it
+/// grows); a lookup probes each table, one per 891,289 hashes.
 struct HashSet64 {
+    /// Tables that reached the largest size and 85% load: only looked up.
+    private var full: [[UInt64]] = []
+    /// The table taking new hashes.
     private var slots: [UInt64] = []
-    private var count = 0
+    /// Hashes in `slots`.
+    private var current = 0
+    private(set) var count = 0
     private var hasZero = false
+    static let largestTable = 1 << 20
 
-    func contains(_ h: UInt64) -> Bool {
-        if h == 0 { return hasZero }
-        guard !slots.isEmpty else { return false }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: mix(h)) & mask
+    /// The slots in all tables (for tests of the memory bound).
+    var capacity: Int { full.reduce(slots.count) { $0 + $1.count } }
+
+    @inline(__always) private static func find(_ t: [UInt64], _ h: UInt64, _ m: UInt64) -> (found: Bool, slot: Int) {
+        let mask = t.count - 1
+        var i = Int(truncatingIfNeeded: m) & mask
         while true {
-            let s = slots[i]
-            if s == h { return true }
-            if s == 0 { return false }
+            let s = t[i]
+            if s == h { return (true, i) }
+            if s == 0 { return (false, i) }
             i = (i + 1) & mask
         }
     }
 
+    func contains(_ h: UInt64) -> Bool {
+        if h == 0 { return hasZero }
+        let m = mix(h)
+        if !slots.isEmpty && Self.find(slots, h, m).found { return true }
+        for t in full where Self.find(t, h, m).found { return true }
+        return false
+    }
+
     mutating func insert(_ h: UInt64) {
         if h == 0 { hasZero = true; return }
-        if slots.isEmpty || (count + 1) * 4 > slots.count * 3 { grow() }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: mix(h)) & mask
-        while true {
-            let s = slots[i]
-            if s == h { return }
-            if s == 0 { slots[i] = h; count += 1; return }
-            i = (i + 1) & mask
+        let m = mix(h)
+        for t in full where Self.find(t, h, m).found { return }
+        if slots.isEmpty || (current + 1) * 20 > slots.count * 17 {
+            if slots.count >= Self.largestTable {
+                full.append(slots)
+                slots = [UInt64](repeating: 0, count: Self.largestTable)
+                current = 0
+            } else {
+                grow()
+            }
         }
+        let (found, i) = Self.find(slots, h, m)
+        if found { return }
+        slots[i] = h
+        current += 1
+        count += 1
     }
 
     private mutating func grow() {
         let old = slots
         slots = [UInt64](repeating: 0, count: max(1024, old.count * 2))
-        count = 0
-        for h in old where h != 0 { insert(h) }
+        for h in old where h != 0 {
+            let (_, i) = Self.find(slots, h, mix(h))
+            slots[i] = h
+        }
     }
 
     private func mix(_ h: UInt64) -> UInt64 {
