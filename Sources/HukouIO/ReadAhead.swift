@@ -16,7 +16,6 @@ public final class ReadAheadNDJSONReader {
     private let state: ReadAheadState
     /// The sequential reader used when no thread could be started (or none were asked for).
     private let inline: NDJSONReader?
-    private var next = 0
 
     /// Lines per chunk, and bytes: whichever fills first ends the chunk.
     static let chunkLines = 256
@@ -59,17 +58,17 @@ public final class ReadAheadNDJSONReader {
         st.monitor.lock()
         defer { st.monitor.unlock() }
         while true {
-            if let items = st.results.removeValue(forKey: next) {
-                next += 1
+            if let items = st.results.removeValue(forKey: st.consumed) {
+                st.consumed += 1
                 st.outstanding -= 1
-                st.monitor.broadcast()
+                st.monitor.signal(ReadAheadState.splitterWaits)
                 return items
             }
-            if let total = st.chunksTotal, next >= total {
+            if let total = st.chunksTotal, st.consumed >= total {
                 if let f = st.failure { throw f }
                 return nil
             }
-            st.monitor.wait()
+            st.monitor.wait(ReadAheadState.consumerWaits)
         }
     }
 }
@@ -90,7 +89,9 @@ struct LineChunk: Sendable {
 
 /// What the splitter, the parsers and the consumer share; every field is guarded by `monitor`.
 final class ReadAheadState: @unchecked Sendable {
-    let monitor = Monitor()
+    /// Who waits on which condition.
+    static let splitterWaits = 0, parsersWait = 1, consumerWaits = 2
+    let monitor = Monitor(conditions: 3)
     /// Owned by the splitter thread once it runs.
     private let input: InputFile
     private let maxLineLength = LineReader.defaultMaxLineLength
@@ -101,6 +102,8 @@ final class ReadAheadState: @unchecked Sendable {
     var results: [Int: [NDJSONItem]] = [:]
     /// Chunks split and not yet consumed (bounds memory).
     var outstanding = 0
+    /// The sequence number of the next chunk the consumer takes.
+    var consumed = 0
     /// Byte buffers of parsed chunks, for the splitter to reuse (fresh megabyte buffers cost
     /// page faults: a third of a second of system time on a 400 MB input).
     var spareBuffers: [[UInt8]] = []
@@ -119,7 +122,7 @@ final class ReadAheadState: @unchecked Sendable {
         jobs.removeAll()
         jobsHead = 0
         results.removeAll()
-        monitor.broadcast()
+        monitor.broadcastAll()
         monitor.unlock()
     }
 
@@ -153,17 +156,19 @@ final class ReadAheadState: @unchecked Sendable {
             }
             monitor.lock()
             if !chunk.spans.isEmpty {
-                while outstanding >= ReadAheadNDJSONReader.maxChunksAhead && !cancelled { monitor.wait() }
+                while outstanding >= ReadAheadNDJSONReader.maxChunksAhead && !cancelled { monitor.wait(Self.splitterWaits) }
                 if cancelled { monitor.unlock(); return }
                 jobs.append(chunk)
                 outstanding += 1
                 seq += 1
+                monitor.signal(Self.parsersWait)
             }
             if ended {
                 chunksTotal = seq
                 failure = failed
+                monitor.broadcast(Self.parsersWait)
+                monitor.signal(Self.consumerWaits)
             }
-            monitor.broadcast()
             monitor.unlock()
         }
     }
@@ -172,7 +177,7 @@ final class ReadAheadState: @unchecked Sendable {
     func parse() {
         monitor.lock()
         while true {
-            while jobsHead == jobs.count && chunksTotal == nil && !cancelled { monitor.wait() }
+            while jobsHead == jobs.count && chunksTotal == nil && !cancelled { monitor.wait(Self.parsersWait) }
             if cancelled || jobsHead == jobs.count {
                 monitor.unlock()
                 return
@@ -190,7 +195,7 @@ final class ReadAheadState: @unchecked Sendable {
             monitor.lock()
             if !cancelled { results[chunk.seq] = items }
             if spareBuffers.count < ReadAheadNDJSONReader.maxChunksAhead { spareBuffers.append(chunk.bytes) }
-            monitor.broadcast()
+            if chunk.seq == consumed { monitor.signal(Self.consumerWaits) }
         }
     }
 

@@ -8,29 +8,38 @@ import Musl
 import Darwin
 #endif
 
-/// A mutex and one condition variable. Waiters re-check their condition after `wait()`.
+/// A mutex and a few condition variables, one per kind of waiter (so that an event wakes only
+/// the threads that wait for it: one shared condition measured ~35,000 context switches on a
+/// 1M-record `hukou cat`). Waiters re-check their condition after `wait`.
 final class Monitor: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let conds: UnsafeMutablePointer<pthread_cond_t>
+    private let count: Int
 
-    init() {
+    init(conditions: Int = 1) {
+        count = max(conditions, 1)
+        conds = .allocate(capacity: count)
         pthread_mutex_init(mutex, nil)
-        pthread_cond_init(cond, nil)
+        for k in 0..<count { pthread_cond_init(conds + k, nil) }
     }
 
     deinit {
-        pthread_cond_destroy(cond)
+        for k in 0..<count { pthread_cond_destroy(conds + k) }
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
-        cond.deallocate()
+        conds.deallocate()
     }
 
     @inline(__always) func lock() { pthread_mutex_lock(mutex) }
     @inline(__always) func unlock() { pthread_mutex_unlock(mutex) }
-    /// Releases the lock until another thread broadcasts, then takes it again.
-    @inline(__always) func wait() { pthread_cond_wait(cond, mutex) }
-    /// Wakes every waiter (they share one condition variable, so all must re-check).
-    @inline(__always) func broadcast() { pthread_cond_broadcast(cond) }
+    /// Releases the lock until condition `c` is signalled, then takes it again.
+    @inline(__always) func wait(_ c: Int = 0) { pthread_cond_wait(conds + c, mutex) }
+    /// Wakes one waiter of condition `c`.
+    @inline(__always) func signal(_ c: Int) { pthread_cond_signal(conds + c) }
+    /// Wakes every waiter of condition `c`.
+    @inline(__always) func broadcast(_ c: Int = 0) { pthread_cond_broadcast(conds + c) }
+    /// Wakes every waiter of every condition (end of input, cancellation).
+    func broadcastAll() { for k in 0..<count { pthread_cond_broadcast(conds + k) } }
 }
 
 /// Starts `body` on a new detached thread. False when the system refuses a thread; callers

@@ -52,11 +52,11 @@ public final class WriteBehindRecordWriter {
         guard let st = state else { return }
         st.monitor.lock()
         defer { st.monitor.unlock() }
-        while nextSeq - st.written >= Self.maxBatchesAhead && st.failure == nil { st.monitor.wait() }
+        while nextSeq - st.written >= Self.maxBatchesAhead && st.failure == nil { st.monitor.wait(WriteBehindState.producerWaits) }
         if let f = st.failure { throw f }
         st.jobs.append((nextSeq, batch))
         nextSeq += 1
-        st.monitor.broadcast()
+        st.monitor.signal(WriteBehindState.serializersWait)
         batch = []
         batch.reserveCapacity(Self.batchSize)
     }
@@ -72,8 +72,8 @@ public final class WriteBehindRecordWriter {
         st.monitor.lock()
         defer { st.monitor.unlock() }
         st.finishing = true
-        st.monitor.broadcast()
-        while st.running > 0 { st.monitor.wait() }
+        st.monitor.broadcast(WriteBehindState.serializersWait)
+        while st.running > 0 { st.monitor.wait(WriteBehindState.producerWaits) }
         if let f = st.failure { throw f }
     }
 
@@ -84,15 +84,17 @@ public final class WriteBehindRecordWriter {
         st.monitor.lock()
         st.cancelled = true
         st.jobs.removeAll()
-        st.monitor.broadcast()
-        while st.running > 0 { st.monitor.wait() }
+        st.monitor.broadcastAll()
+        while st.running > 0 { st.monitor.wait(WriteBehindState.producerWaits) }
         st.monitor.unlock()
     }
 }
 
 /// What the producer and the serializer threads share; every field is guarded by `monitor`.
 final class WriteBehindState: @unchecked Sendable {
-    let monitor = Monitor()
+    /// Who waits on which condition.
+    static let producerWaits = 0, serializersWait = 1
+    let monitor = Monitor(conditions: 2)
     /// Written only by the thread holding the `writing` turn.
     private let output: ByteOutput
     /// Batches waiting for a serializer, oldest first.
@@ -117,7 +119,7 @@ final class WriteBehindState: @unchecked Sendable {
     func run() {
         monitor.lock()
         while true {
-            while jobsHead == jobs.count && !finishing && !cancelled { monitor.wait() }
+            while jobsHead == jobs.count && !finishing && !cancelled { monitor.wait(Self.serializersWait) }
             if cancelled || jobsHead == jobs.count { break }
             let (seq, records) = jobs[jobsHead]
             jobs[jobsHead].records = []
@@ -139,7 +141,7 @@ final class WriteBehindState: @unchecked Sendable {
             writeReady()
         }
         running -= 1
-        monitor.broadcast()
+        monitor.signal(Self.producerWaits)
         monitor.unlock()
     }
 
@@ -160,7 +162,7 @@ final class WriteBehindState: @unchecked Sendable {
             if let error, failure == nil { failure = error }
             written += 1
             spare.append(w)
-            monitor.broadcast()
+            monitor.signal(Self.producerWaits)
         }
         writing = false
     }
