@@ -56,10 +56,10 @@ public enum LinkBasis: String, Sendable, Comparable {
 struct CrossEntry {
     let kind: String
     let src: String
-    let order: Int
-    /// The entry's own fields (without `kind`, `src` and normalize's derived objects): the
-    /// evidence findings quote; the only copy of the entry kept.
-    let fields: JSONObject
+    /// Where the entry's own fields (without `kind`, `src` and normalize's derived objects) are
+    /// in the engine's evidence store, as compact JSON: the evidence findings quote, and the
+    /// only copy of the entry kept (a parsed record takes several times the bytes).
+    let fieldsAt: UInt64
     let name: String
     let pinyin: String
     let id: String
@@ -72,18 +72,20 @@ struct CrossEntry {
     let motherKey: String
     let fatherKey: String
     let outOfPolicy: Bool
+    /// The parents' names on a birth certificate ("" on other lists).
+    let motherName: String
+    let fatherName: String
     /// Age at death as the death list states it (年龄), when it is a number.
     let age: Int?
     /// The address (住址) without spaces; "" when absent.
     let address: String
 
-    init(_ r: Record, kind: String, order: Int) {
+    init(_ r: Record, kind: String, store: ByteArena, writer: JSONWriter) {
         self.kind = kind
         self.src = r.src
-        self.order = order
         var o = JSONObject()
         for f in r where !["kind", "src", "keys", "labels", "registered"].contains(f.key) { o.append(f.key, f.value) }
-        fields = o
+        fieldsAt = store.append(o, writer)
         name = r.text("name")
         pinyin = NameKey.pinyin(name)
         id = IDCompare.usable(r.text("id_number"))
@@ -100,32 +102,29 @@ struct CrossEntry {
         motherKey = IDCompare.key(IDCompare.usable(r.text("mother_id")))
         fatherKey = IDCompare.key(IDCompare.usable(r.text("father_id")))
         outOfPolicy = kind == "birth" && ListValue.isOutOfPolicy(r.text("in_policy"))
+        motherName = kind == "birth" ? r.text("mother_name") : ""
+        fatherName = kind == "birth" ? r.text("father_name") : ""
         age = Int(r.text("age").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "岁", with: ""))
         address = NameKey.plain(r.text("address"))
     }
-
-    /// The entry's fields for evidence: everything but `kind`, `src` and derived keys.
-    var evidence: JSONValue { .object(fields) }
 }
 
-/// What crosscheck keeps of a register person that hit a list key.
+/// What crosscheck keeps of a register person that hit a list key (tens of thousands in a
+/// county): the values comparisons read, and where the rest is (see `PersonSnap.Cold`).
 struct PersonSnap {
-    let order: Int
-    let src: String
     let name: String
     let id: String
     let idValid: Bool
     let birth: String?
     let sex: String
     let household: String
-    let village: String
-    let group: String
-    let station: String
-    let address: String
+    /// Where src, station, village, group and address are in the engine's snapshot store.
+    let coldAt: UInt64
 
-    init(_ r: Record, order: Int, id: String) {
-        self.order = order
-        src = r.src
+    /// The values only findings and tie-breaks read, in their order in the store.
+    enum Cold: Int { case src, station, village, group, address }
+
+    init(_ r: Record, id: String, store: inout TextArena) {
         name = r.text("name")
         self.id = id
         idValid = IDCompare.isValid(id)
@@ -136,10 +135,7 @@ struct PersonSnap {
         if s.isEmpty, idValid, let parsed = IDNumber(id) { s = parsed.sexCode }
         sex = s
         household = r.text("household")
-        village = r.text("village")
-        group = r.text("group")
-        station = r.text("station")
-        address = NameKey.plain(r.text("address"))
+        coldAt = store.append([r.src, r.text("station"), r.text("village"), r.text("group"), NameKey.plain(r.text("address"))])
     }
 }
 
@@ -172,13 +168,21 @@ public final class CrosscheckEngine {
     /// Per birth entry: the register persons holding the mother's and the father's number.
     var mothers: [Int: Int] = [:]
     var fathers: [Int: Int] = [:]
-    var seen = 0
+    /// The entries' own fields as compact JSON (see `CrossEntry.fieldsAt`).
+    var evidenceStore = ByteArena()
+    /// The persons' values that comparisons do not read (see `PersonSnap.coldAt`).
+    var snapStore = TextArena()
+
+    /// A person's value from the snapshot store.
+    func cold(_ p: PersonSnap, _ v: PersonSnap.Cold) -> String { snapStore.get(p.coldAt)[v.rawValue] }
 
     /// Indexes the lists (each record's kind must be one of death, enlistment, emigration, birth).
     public init(lists: [Record], config: CrosscheckConfig) {
         self.config = config
+        let writer = JSONWriter(capacity: 4096)
+        entries.reserveCapacity(lists.count)
         for r in lists {
-            let e = CrossEntry(r, kind: r.kind, order: entries.count)
+            let e = CrossEntry(r, kind: r.kind, store: evidenceStore, writer: writer)
             let k = entries.count
             entries.append(e)
             if e.kind == RecordKind.birth {
@@ -199,14 +203,12 @@ public final class CrosscheckEngine {
 
     /// Looks at one register person; keeps a snapshot only when it hits a list key.
     public func observe(_ r: Record) {
-        let order = seen
-        seen += 1
         let id = IDCompare.usable(r.text("id_number"))
         let idKey = IDCompare.key(id)
         var snap: Int? = nil
         func snapshot() -> Int {
             if let s = snap { return s }
-            persons.append(PersonSnap(r, order: order, id: id))
+            persons.append(PersonSnap(r, id: id, store: &snapStore))
             snap = persons.count - 1
             return snap!
         }
@@ -221,8 +223,8 @@ public final class CrosscheckEngine {
                 let name = persons[p].name
                 for k in hits {
                     let e = entries[k]
-                    if e.motherKey == idKey, mothers[k] == nil, NameKey.relation(e.fields.text("mother_name"), name) != .different { mothers[k] = p }
-                    if e.fatherKey == idKey, fathers[k] == nil, NameKey.relation(e.fields.text("father_name"), name) != .different { fathers[k] = p }
+                    if e.motherKey == idKey, mothers[k] == nil, NameKey.relation(e.motherName, name) != .different { mothers[k] = p }
+                    if e.fatherKey == idKey, fathers[k] == nil, NameKey.relation(e.fatherName, name) != .different { fathers[k] = p }
                 }
             }
         }
@@ -271,7 +273,7 @@ public final class CrosscheckEngine {
     func pinyin(_ name: String) -> String {
         if let p = pinyinCache[name] { return p }
         let p = NameKey.pinyin(name)
-        if pinyinCache.count < 200_000 { pinyinCache[name] = p }
+        if pinyinCache.count < 65_536 { pinyinCache[name] = p }
         return p
     }
 
@@ -290,8 +292,10 @@ public final class CrosscheckEngine {
         if let a = e.age, let d = e.date, let b = s.birth, let real = ListValue.years(from: b, to: d) {
             if abs(real - a) <= 1 { ageAgrees = true } else { ageDiffers = true }
         }
-        let addressAgrees = Self.addressesAgree(e.address, s.address)
-        let addressDiffers = !e.address.isEmpty && !s.address.isEmpty && !addressAgrees
+        // The registered address is read only for a list entry that has one.
+        let address = e.address.isEmpty ? "" : cold(s, .address)
+        let addressAgrees = Self.addressesAgree(e.address, address)
+        let addressDiffers = !e.address.isEmpty && !address.isEmpty && !addressAgrees
         var basis: LinkBasis?
         switch idRel {
         case .same:
@@ -358,16 +362,26 @@ public final class CrosscheckEngine {
     }
 
     /// Links entries to persons (one-to-one within each list kind) and returns the findings and
-    /// unmatched-entry records in a fixed order: lists in the order death, enlistment, emigration,
-    /// birth; entries in list order; a birth's two findings NOT_REGISTERED before OUT_OF_POLICY.
+    /// unmatched-entry records (see `decide(_:)`).
     public func decide() -> (records: [Record], summary: CrosscheckSummary) {
+        var out: [Record] = []
+        let summary = decide { out.append($0) }
+        return (out, summary)
+    }
+
+    /// Links entries to persons (one-to-one within each list kind) and hands the findings and
+    /// unmatched-entry records to `emit` in a fixed order: lists in the order death, enlistment,
+    /// emigration, birth; entries in list order; a birth's two findings NOT_REGISTERED before
+    /// OUT_OF_POLICY. Decides once: the engine lets go of the lists and persons at the end.
+    @discardableResult
+    public func decide(_ emit: (Record) throws -> Void) rethrows -> CrosscheckSummary {
         var verdicts = [Verdict?](repeating: nil, count: entries.count)
         var linked: [String: Set<Int>] = [:]  // list kind → persons already linked
         func sorted(_ cs: [CrossCandidate]) -> [CrossCandidate] {
             cs.sorted {
                 if $0.basis != $1.basis { return $0.basis < $1.basis }
                 if $0.weight != $1.weight { return $0.weight > $1.weight }
-                return Self.contentLess(persons[$0.person], persons[$1.person])
+                return contentLess(persons[$0.person], persons[$1.person])
             }
         }
         // Pass 1: same number and agreeing name.
@@ -435,7 +449,7 @@ public final class CrosscheckEngine {
                 let ha = home.contains(persons[$0.person].household), hb = home.contains(persons[$1.person].household)
                 if ha != hb { return ha }
                 if $0.weight != $1.weight { return $0.weight > $1.weight }
-                return Self.contentLess(persons[$0.person], persons[$1.person])
+                return contentLess(persons[$0.person], persons[$1.person])
             }
             if let best = ok.first {
                 linkedBirths.insert(best.person)
@@ -489,31 +503,45 @@ public final class CrosscheckEngine {
         }
 
         var summary = CrosscheckSummary()
-        var out: [Record] = []
         for kind in RecordKind.lists {
             for k in entries.indices where entries[k].kind == kind {
                 let e = entries[k]
                 summary.count(kind, verdicts[k]!)
                 switch verdicts[k]! {
                 case .cancel(let c):
-                    out.append(finding(e, best: c, action: "cancel", reason: nil, candidates: [c]))
+                    try emit(finding(e, best: c, action: "cancel", reason: nil, candidates: [c]))
                 case .verify(let cs, let reason):
-                    out.append(finding(e, best: cs[0], action: "verify", reason: reason, candidates: cs))
+                    try emit(finding(e, best: cs[0], action: "verify", reason: reason, candidates: cs))
                 case .unmatched(let reason):
-                    out.append(unmatched(e, reason: reason))
+                    try emit(unmatched(e, reason: reason))
                 case .birthMatched:
                     break
                 case .birthUnregistered(let parent, let role):
                     if let p = parent {
-                        out.append(birthFinding(e, code: "BIRTH_NOT_REGISTERED", parent: p, role: role))
-                        if e.outOfPolicy { out.append(birthFinding(e, code: "BIRTH_OUT_OF_POLICY", parent: p, role: role)) }
+                        try emit(birthFinding(e, code: "BIRTH_NOT_REGISTERED", parent: p, role: role))
+                        if e.outOfPolicy { try emit(birthFinding(e, code: "BIRTH_OUT_OF_POLICY", parent: p, role: role)) }
                     } else {
-                        out.append(unmatched(e, reason: "no_parent_registered"))
+                        try emit(unmatched(e, reason: "no_parent_registered"))
                     }
                 }
             }
         }
-        return (out, summary)
+        release()
+        return summary
+    }
+
+    /// Lets go of the lists, their indexes and the persons kept (the rest of the pipeline still
+    /// has the orders and reports to build).
+    func release() {
+        entries = []
+        persons = []
+        candidates = []
+        for k in [\CrosscheckEngine.byID, \.byPinyin, \.byBirthDate, \.byBirthDateName, \.datePersons, \.byBirthName, \.byParentID] { self[keyPath: k] = [:] }
+        mothers = [:]
+        fathers = [:]
+        pinyinCache = [:]
+        evidenceStore = ByteArena()
+        snapStore = TextArena()
     }
 
     /// Whether a registered birth date is a plausible typo of the certificate's: at most two
@@ -543,11 +571,11 @@ public final class CrosscheckEngine {
 
     /// Tie-break between equally good candidates by content (ID number, household, name, src),
     /// not by position in the stream, so that a reordered export links the same way.
-    static func contentLess(_ a: PersonSnap, _ b: PersonSnap) -> Bool {
+    func contentLess(_ a: PersonSnap, _ b: PersonSnap) -> Bool {
         if a.id != b.id { return a.id < b.id }
         if a.household != b.household { return a.household < b.household }
         if a.name != b.name { return a.name < b.name }
-        return a.src < b.src
+        return cold(a, .src) < cold(b, .src)
     }
 
     /// A date that makes the entry impossible for this person, or nil.
@@ -577,19 +605,24 @@ public final class CrosscheckEngine {
         "enlisted_as_child": "入伍时未成年",
     ]
 
+    /// The entry's fields for evidence: everything but `kind`, `src` and derived keys.
+    func evidence(_ e: CrossEntry) -> JSONValue { .object(evidenceStore.record(e.fieldsAt)) }
+
     func personFields(_ r: inout Record, _ p: PersonSnap) {
-        r.append("station", .string(p.station))
-        r.append("village", .string(p.village))
-        r.append("group", .string(p.group))
+        let c = snapStore.get(p.coldAt)
+        r.append("station", .string(c[PersonSnap.Cold.station.rawValue]))
+        r.append("village", .string(c[PersonSnap.Cold.village.rawValue]))
+        r.append("group", .string(c[PersonSnap.Cold.group.rawValue]))
         r.append("household", .string(p.household))
     }
 
     func finding(_ e: CrossEntry, best: CrossCandidate, action: String, reason: String?, candidates cs: [CrossCandidate]) -> Record {
         let p = persons[best.person]
-        var r = Record.make(kind: RecordKind.finding, src: p.src)
+        let src = cold(p, .src)
+        var r = Record.make(kind: RecordKind.finding, src: src)
         r.append("code", .string(Self.codes[e.kind]!))
         r.append("severity", .string("error"))
-        r.append("refs", .strings([p.src, e.src]))
+        r.append("refs", .strings([src, e.src]))
         r.append("action", .string(action))
         r.append("stage", .string("crosscheck"))
         r.append("list", .string(e.kind))
@@ -599,13 +632,13 @@ public final class CrosscheckEngine {
         if action == "verify" {
             r.append("candidates", .array(cs.map { c in
                 var o = JSONObject()
-                o.append("src", .string(persons[c.person].src))
+                o.append("src", .string(cold(persons[c.person], .src)))
                 o.append("basis", .string(c.basis.rawValue))
                 o.append("weight", .double(c.weight, digits: 1))
                 return .object(o)
             }))
         }
-        r.append("entry", e.evidence)
+        r.append("entry", evidence(e))
         personFields(&r, p)
         let m = Self.messages[e.kind]!
         if action == "cancel" {
@@ -629,8 +662,8 @@ public final class CrosscheckEngine {
         r.append("stage", .string("crosscheck"))
         r.append("list", .string(e.kind))
         r.append("parent", .string(role))
-        r.append("parent_src", .string(p.src))
-        r.append("entry", e.evidence)
+        r.append("parent_src", .string(cold(p, .src)))
+        r.append("entry", evidence(e))
         personFields(&r, p)
         if code == "BIRTH_NOT_REGISTERED" {
             r.append("message_zh", .string("出生未登记户口，应在\(role == "mother" ? "母亲" : "父亲")户内申报出生登记"))
@@ -656,7 +689,7 @@ public final class CrosscheckEngine {
         }
         if parts.count > 1, let n = Int(parts[1]) { r.append("namesakes", .int(n)) }
         r.append("message_zh", .string(zh))
-        r.append("entry", e.evidence)
+        r.append("entry", evidence(e))
         return r
     }
 }

@@ -10,36 +10,47 @@ public struct OrdersConfig: Sendable {
     public var asOf = "2026-11-01"
     /// Days an officer has to carry an order out.
     public var dueDays = 30
+    /// Where to spill the persons and findings kept until the end (a temporary file, unlinked at
+    /// once); nil keeps them in memory.
+    public var spillDirectory: String?
     public init() {}
 }
 
 /// The register persons orders quote: the values as registered (before normalize), kept in a
-/// PackedStore so that a million of them stay small.
+/// PackedStore so that a million of them stay small (or spill to a temporary file).
 public struct PersonRows {
     /// Field order of the stored values after the place's location: registered values first,
     /// then the normalized relation, ID, name and birth date the order number is derived from.
     public static let personFields = ["name", "sex", "ethnicity", "birth_date", "id_number", "relation", "relation_code", "id_norm", "name_norm", "birth_norm"]
     /// The household-level fields, stored once per household (see `places`).
     public static let placeFields = ["household", "village", "group", "address", "station"]
-    var store = PackedStore()
-    public init() {}
+    var store: PackedStore
+    public init(spillDirectory: String? = nil) {
+        store = PackedStore(spillDirectory: spillDirectory)
+        places = TextArena(spillDirectory: spillDirectory)
+    }
 
     /// Household-level values (household, village, group, address, station), shared by the
     /// members of a household: stored once, each person keeps where they are.
-    var places = TextArena()
+    var places: TextArena
     var placeIndex: [UInt64: UInt64] = [:]
+    /// The last place stored (a household's members come one after another).
+    var lastPlace: (values: [String], loc: UInt64)?
 
     /// Remembers a (normalized or raw) person record. Cheap on purpose: every person of the
     /// register passes here; keys are derived only for the few that orders cite.
     public mutating func add(_ r: Record) {
         let v = RegisteredView(r)
         let place = [v.household, v.village, v.group, v.address, v.station]
-        let h = PackedStore.hash(place.joined(separator: "\u{1F}"))
         let loc: UInt64
-        if let l = placeIndex[h], places.get(l) == place { loc = l } else {
-            // A hash taken by another place (never seen in practice) just stores this one apart.
-            loc = places.append(place)
-            if placeIndex[h] == nil { placeIndex[h] = loc }
+        if let last = lastPlace, last.values == place { loc = last.loc } else {
+            let h = PackedStore.hash(place.joined(separator: "\u{1F}"))
+            if let l = placeIndex[h], places.get(l) == place { loc = l } else {
+                // A hash taken by another place (never seen in practice) just stores this one apart.
+                loc = places.append(place)
+                if placeIndex[h] == nil { placeIndex[h] = loc }
+            }
+            lastPlace = (place, loc)
         }
         // Normalized values equal to the registered ones are stored as "" (most of a register).
         store.add(r.src, [String(loc, radix: 36), v.name, v.sex, v.ethnicity, v.birthDate, v.idNumber, v.relation,
@@ -138,7 +149,8 @@ struct OrderDraft {
     var reason: String
     /// Person srcs in the order they were first involved, with their role.
     var persons: [(src: String, role: String)] = []
-    var findings: [Record] = []
+    /// Where the findings are in the builder's finding store (read back when rendered).
+    var findings: [UInt64] = []
     /// Identity text the order number is derived from.
     var identity: String
     var location: (station: String, village: String, group: String, household: String)
@@ -151,11 +163,19 @@ struct OrderDraft {
 /// Builds orders from persons and findings.
 public final class OrderBuilder {
     let config: OrdersConfig
-    var persons = PersonRows()
+    var persons: PersonRows
     var drafts: [String: OrderDraft] = [:]
     var draftOrder: [String] = []
+    /// The findings folded into drafts, as compact JSON (a parsed record takes several times
+    /// the bytes, and tens of thousands wait here for the end of the stream).
+    var findingStore: ByteArena
+    let writer = JSONWriter(capacity: 4096)
 
-    public init(config: OrdersConfig) { self.config = config }
+    public init(config: OrdersConfig) {
+        self.config = config
+        persons = PersonRows(spillDirectory: config.spillDirectory)
+        findingStore = ByteArena(spillDirectory: config.spillDirectory)
+    }
 
     /// Remembers a register person (orders quote the registered values).
     public func addPerson(_ r: Record) { persons.add(r) }
@@ -232,7 +252,7 @@ public final class OrderBuilder {
             draftOrder.append(key)
         }
         for (s, role) in involved { drafts[key]!.involve(s, role) }
-        drafts[key]!.findings.append(f)
+        drafts[key]!.findings.append(findingStore.append(f, writer))
         return true
     }
 
@@ -244,12 +264,15 @@ public final class OrderBuilder {
         return (v["station"] ?? "", v["village"] ?? "", v["group"] ?? "", v["household"] ?? "")
     }
 
-    /// The orders, numbered and sorted by station, village, group, household, action, number.
-    public func build() -> [Record] {
+    /// Hands the orders to `emit` one at a time, numbered and sorted by station, village, group,
+    /// household, action, number. Empties the builder: what it kept is let go at the end.
+    public func build(_ emit: (Record) throws -> Void) rethrows {
         var numbered: [(number: String, draft: OrderDraft)] = draftOrder.map { k in
             let d = drafts[k]!
             return (OrderNumber.make(action: d.action, identity: d.identity), d)
         }
+        drafts = [:]
+        draftOrder = []
         numbered.sort { a, b in
             let la = a.draft.location, lb = b.draft.location
             if la.station != lb.station { return la.station < lb.station }
@@ -270,18 +293,24 @@ public final class OrderBuilder {
             if used[n]! > 1 { numbered[k].number = n + "-" + String(used[n]!) }
         }
         let due = Dates.adding(days: config.dueDays, to: config.asOf) ?? config.asOf
-        return numbered.map { render($0.number, $0.draft, due: due) }
+        for k in numbered.indices {
+            let d = numbered[k].draft
+            numbered[k].draft.persons = []
+            try emit(render(numbered[k].number, d, d.findings.map(findingStore.record), due: due))
+        }
+        persons = PersonRows()
+        findingStore = ByteArena()
     }
 
-    func render(_ number: String, _ d: OrderDraft, due: String) -> Record {
-        let first = d.persons.first?.src ?? d.findings[0].src
-        let src = d.findings.contains { $0.text("code").hasPrefix("BIRTH_") } ? d.findings[0].src : first
+    func render(_ number: String, _ d: OrderDraft, _ findings: [Record], due: String) -> Record {
+        let first = d.persons.first?.src ?? findings[0].src
+        let src = findings.contains { $0.text("code").hasPrefix("BIRTH_") } ? findings[0].src : first
         var r = Record.make(kind: RecordKind.order, src: src)
         r.append("order_no", .string(number))
         r.append("action", .string(d.action))
         if !d.reason.isEmpty { r.append("reason", .string(d.reason)) }
         var codes: [String] = []
-        for f in d.findings where !codes.contains(f.text("code")) { codes.append(f.text("code")) }
+        for f in findings where !codes.contains(f.text("code")) { codes.append(f.text("code")) }
         r.append("codes", .strings(codes))
         r.append("legal_basis", .string(LegalBasis.text(action: d.action, reason: d.reason, codes: codes)))
         r.append("station", .string(d.location.station))
@@ -301,12 +330,12 @@ public final class OrderBuilder {
             }
             return .object(o)
         }))
-        r.append("evidence", .array(d.findings.map { f in
+        r.append("evidence", .array(findings.map { f in
             var o = JSONObject()
             for x in f where !["kind", "station", "village", "group", "household", "message_en"].contains(x.key) { o.append(x.key, x.value) }
             return .object(o)
         }))
-        r.append("text_zh", .string(OrderText.render(number: number, draft: d, persons: persons, due: due)))
+        r.append("text_zh", .string(OrderText.render(number: number, draft: d, findings: findings, persons: persons, due: due)))
         return r
     }
 }
