@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Independent cross-check of a `hukou synth` folder: re-derives every register-level problem
 from the files alone (ID checks, invalid items, heads, relation ages, shared numbers) and
-compares with truth.ndjson. Prints the differences; exit 1 if any. Usage: check-synth.py DIR"""
+compares with truth.ndjson; checks that rare-character duplicates carry one private-use and one
+standard copy. Prints the differences; exit 1 if any. Usage: check-synth.py DIR"""
 import json, os, re, sys, collections
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -122,11 +123,27 @@ found_cmp = {x for x in found if x[0] != "DUPLICATE_REGISTRATION"}
 missing = expected - found_cmp; extra = found_cmp - expected
 for x in sorted(missing): print("in truth, not derived:", x)
 for x in sorted(extra): print("derived, not in truth:", x)
+# rare characters: a duplicate planted with one copy private-use and one standard shows exactly
+# that when read as GB18030-2005 (Python's codec reads the user-defined bytes FE51 as U+E816)
+remap = {int(r[0], 16): int(r[1], 16) for r in (l.rstrip("\n").split("\t") for l in open(os.path.join(gen, "PUARemap.swift"), encoding="utf-8"))
+         if len(r) == 2 and re.fullmatch(r"[0-9A-F]{4,5}", r[0])}
+by_src = {p["src"]: p for p in persons}
+def pua(n): return any(ord(c) in remap for c in n)
+pua_pairs = pua_bad = 0
+for t in truth:
+    if t["code"] == "DUPLICATE_REGISTRATION" and "private-use" in t["note"]:
+        a, b = (by_src[r]["name"] for r in t["refs"])
+        pua_pairs += 1
+        if pua(a) == pua(b) or a.translate(remap) != b.translate(remap):
+            pua_bad += 1; print("private-use pair not one private-use, one standard copy:", t["refs"])
+pua_rows = sum(1 for p in persons if pua(p["name"]))
 # every truth ref points at a row or a list line that exists
 srcs = {p["src"] for p in persons}
 for t in truth:
     for r in t["refs"]:
         path, line = r.rsplit(":", 1)
         if path.split("/")[-1].startswith("register_") and r not in srcs: print("dangling ref", r)
-print(f"{len(persons)} persons, {len(truth)} truth lines, {len(missing)} missing, {len(extra)} extra")
-sys.exit(1 if missing or extra else 0)
+lunar = sum(1 for t in truth if t["code"] == "ID_BIRTHDATE_MISMATCH" and "lunar" in t["note"])
+print(f"{len(persons)} persons, {len(truth)} truth lines, {len(missing)} missing, {len(extra)} extra; "
+      f"{lunar} lunar dates, {pua_rows} private-use names, {pua_pairs} private-use duplicates ({pua_bad} wrong)")
+sys.exit(1 if missing or extra or pua_bad else 0)

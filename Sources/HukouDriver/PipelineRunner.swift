@@ -75,23 +75,21 @@ public final class PipelineRunner {
             }
         }
 
-        var writer = JSONWriter(capacity: 1 << 17)
+        let ioThreads = options.ioThreads ?? min(processorCount(), 4)
+        let recordWriter = WriteBehindRecordWriter(out, threads: ioThreads)
         let showProgress = !quiet && isTerminal(2)
         var written = 0
         var lastProgress = Date()
         let sink: (Record) throws -> Void = { r in
-            writer.writeRecordLine(r)
-            if writer.byteCount >= 1 << 16 {
-                try out.drain(&writer)
-                if showProgress {
-                    let now = Date()
-                    if now.timeIntervalSince(lastProgress) > 0.5 {
-                        lastProgress = now
-                        Diagnostics.progress("hukou: \(written) records written")
-                    }
+            try recordWriter.write(r)
+            written += 1
+            if showProgress && written & 0xFFFF == 0 {
+                let now = Date()
+                if now.timeIntervalSince(lastProgress) > 0.5 {
+                    lastProgress = now
+                    Diagnostics.progress("hukou: \(written) records written")
                 }
             }
-            written += 1
         }
 
         // Emitters from the last stage back to the first.
@@ -123,14 +121,16 @@ public final class PipelineRunner {
                 try source.finish(first)
             case .filter(let stage):
                 for path in inputs {
-                    let reader = NDJSONReader(try InputFile(path: path))
-                    while let item = try reader.next() {
-                        first.countInput()
-                        switch item {
-                        case .record(let r, _):
-                            try stage.process(r, first)
-                        case .malformed(let reason, let line, let raw):
-                            try first.reject(src: "\(reader.name):\(line)", reason: reason, raw: raw)
+                    let reader = ReadAheadNDJSONReader(try InputFile(path: path), workers: ioThreads)
+                    while let items = try reader.nextBatch() {
+                        for item in items {
+                            first.countInput()
+                            switch item {
+                            case .record(let r, _):
+                                try stage.process(r, first)
+                            case .malformed(let reason, let line, let raw):
+                                try first.reject(src: "\(reader.name):\(line)", reason: reason, raw: raw)
+                            }
                         }
                     }
                 }
@@ -139,10 +139,11 @@ public final class PipelineRunner {
             for k in steps.indices.dropFirst() {
                 if case .filter(let stage) = instances[k] { try stage.finish(emitters[k]) }
             }
-            try out.drain(&writer)
+            try recordWriter.finish()
             try out.close()
             try rejectOut?.close()
         } catch {
+            recordWriter.cancel()
             out.discard()
             rejectOut?.discard()
             if showProgress { Diagnostics.progress("") }

@@ -21,7 +21,14 @@ public struct CommonOptions: ParsableArguments {
     @Flag(help: "Stop with exit code 65 at the first rejected input.")
     public var strict = false
 
+    @Option(help: ArgumentHelp("Threads that parse input records ahead of the stages, and as many that serialize their output (plus one that splits input lines); 0 does everything on one thread. Default: the number of processors, at most 4.", valueName: "N"))
+    public var ioThreads: Int?
+
     public init() {}
+
+    public func validate() throws {
+        if let n = ioThreads, n < 0 || n > 64 { throw ValidationError("--io-threads must be between 0 and 64") }
+    }
 }
 
 /// A constructed stage: a source (reads files) or a filter (reads records).

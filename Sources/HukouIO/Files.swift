@@ -103,7 +103,10 @@ public final class LineReader {
     /// Lines longer than this are reported as too long instead of growing memory without bound.
     public let maxLineLength: Int
 
-    public init(_ input: InputFile, chunk: Int = 1 << 20, maxLineLength: Int = 64 << 20) {
+    /// The default limit on one line's length.
+    public static let defaultMaxLineLength = 64 << 20
+
+    public init(_ input: InputFile, chunk: Int = 1 << 20, maxLineLength: Int = LineReader.defaultMaxLineLength) {
         self.input = input
         self.cap = chunk
         self.buf = .allocate(capacity: chunk)

@@ -2,7 +2,7 @@
 // malformed line reported with its file and line number instead of stopping the run.
 
 /// The outcome of reading one line.
-public enum NDJSONItem {
+public enum NDJSONItem: Sendable {
     /// A parsed object and the line it came from.
     case record(JSONObject, line: Int)
     /// A line that is not a JSON object: the reason, the line number, and its raw text (for the
@@ -20,24 +20,35 @@ public final class NDJSONReader {
     /// The next record or malformed line; nil at end of input.
     public func next() throws(IOFailure) -> NDJSONItem? {
         while let line = try lines.next() {
+            let item: NDJSONItem?
             switch line {
-            case .tooLong:
-                return .malformed(reason: "line longer than \(lines.maxLineLength) bytes", line: lines.lineNumber, raw: "")
-            case .text(let buf):
-                if isBlank(buf) { continue }
-                do {
-                    let o = try JSONParser.parseObject(buf)
-                    return .record(o, line: lines.lineNumber)
-                } catch {
-                    let raw = String(decoding: buf.prefix(1 << 20), as: UTF8.self)
-                    return .malformed(reason: "malformed JSON: \(error)", line: lines.lineNumber, raw: raw)
-                }
+            case .tooLong: item = NDJSONReader.tooLong(line: lines.lineNumber, limit: lines.maxLineLength)
+            case .text(let buf): item = NDJSONReader.item(buf, line: lines.lineNumber)
             }
+            if let item { return item }
         }
         return nil
     }
 
-    private func isBlank(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// One line as an item: a record, a malformed line, or nil for a blank line (skipped).
+    @inline(__always)
+    static func item(_ buf: UnsafeBufferPointer<UInt8>, line: Int) -> NDJSONItem? {
+        if isBlank(buf) { return nil }
+        do {
+            return .record(try JSONParser.parseObject(buf), line: line)
+        } catch {
+            let raw = String(decoding: buf.prefix(1 << 20), as: UTF8.self)
+            return .malformed(reason: "malformed JSON: \(error)", line: line, raw: raw)
+        }
+    }
+
+    /// The item for a line over the length limit (its text is not kept).
+    static func tooLong(line: Int, limit: Int) -> NDJSONItem {
+        .malformed(reason: "line longer than \(limit) bytes", line: line, raw: "")
+    }
+
+    @inline(__always)
+    private static func isBlank(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         for c in b where !(c == 0x20 || c == 0x09 || c == 0x0D) { return false }
         return true
     }

@@ -103,4 +103,60 @@ struct CodecTests {
         #expect(formatDecimal(0.12345, digits: 4) == "0.1235")
         #expect(formatDecimal(-0.001, digits: 2) == "0")
     }
+
+    /// Read-ahead parsing on background threads gives the same items, in the same order, as the
+    /// sequential reader, whatever the number of parser threads (inputs of several chunks, with
+    /// blank and malformed lines spread through them).
+    @Test(arguments: [0, 1, 2, 4])
+    func readAheadKeepsOrderAndLines(workers: Int) throws {
+        var text = ""
+        for i in 1...3000 {
+            switch i % 97 {
+            case 0: text += "{\"kind\":\n"
+            case 13: text += "\n"
+            default: text += "{\"kind\":\"person\",\"src\":\"a:\(i)\",\"n\":\(i)}\n"
+            }
+        }
+        let path = "/tmp/hukou-readahead-\(workers).ndjson"
+        let file = try ByteOutput.file(path)
+        try file.write(text)
+        try file.close()
+        func describe(_ item: NDJSONItem) -> String {
+            switch item {
+            case .record(let r, let line): return "\(line) \(JSONWriter.string(.object(r)))"
+            case .malformed(let reason, let line, let raw): return "\(line) ! \(reason) \(raw)"
+            }
+        }
+        var expected: [String] = []
+        let seq = NDJSONReader(try InputFile(path: path))
+        while let item = try seq.next() { expected.append(describe(item)) }
+        var got: [String] = []
+        let ahead = ReadAheadNDJSONReader(try InputFile(path: path), workers: workers)
+        while let batch = try ahead.nextBatch() { got += batch.map(describe) }
+        #expect(expected.count == 2969)  // 3000 lines less 31 blank ones
+        #expect(got == expected)
+        #expect(got.filter { $0.contains(" ! ") }.count == 3000 / 97)
+    }
+
+    /// A read error reaches the consumer (after what was read before it), with or without threads.
+    @Test(arguments: [0, 2])
+    func readAheadReportsReadErrors(workers: Int) throws {
+        // Opening /proc/self/mem succeeds; reading it at offset 0 fails (EIO: not mapped).
+        let ahead = ReadAheadNDJSONReader(try InputFile(path: "/proc/self/mem"), workers: workers)
+        #expect(throws: IOFailure.self) { while try ahead.nextBatch() != nil {} }
+    }
+
+    /// Records serialized by several threads come out complete and in order.
+    @Test(arguments: [0, 1, 3])
+    func writeBehindKeepsOrder(threads: Int) throws {
+        let path = "/tmp/hukou-writebehind-\(threads).ndjson"
+        let out = try ByteOutput.file(path)
+        let w = WriteBehindRecordWriter(out, threads: threads)
+        for i in 0..<5000 { try w.write(["n": .number(String(i))]) }
+        try w.finish()
+        try out.close()
+        let lines = String(decoding: try InputFile(path: path).readAll(), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 5000)
+        #expect(lines.first == "{\"n\":0}" && lines.last == "{\"n\":4999}")
+    }
 }

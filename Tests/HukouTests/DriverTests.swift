@@ -93,4 +93,40 @@ struct DriverTests {
         let r = try sh("yes '{\"a\":1}' | head -n 1000 | hukou cat -o o.ndjson && wc -l < o.ndjson && ls -A", in: dir)
         #expect(r.out == "1000\no.ndjson\n")
     }
+
+    /// The I/O threads change nothing but speed: output, rejects and stats are the same bytes with
+    /// any number of parser threads, for a stage alone and for `hukou run`.
+    @Test func ioThreadsChangeNothingButSpeed() throws {
+        let dir = try makeTempDir()
+        let make = try sh("""
+            for i in $(seq 1 5000); do
+              if [ $((i % 331)) = 0 ]; then echo '{"kind":'; else echo "{\\"kind\\":\\"person\\",\\"src\\":\\"r.csv:$i\\",\\"name\\":\\"王伟\\",\\"id_number\\":\\"11010519491231002X\\"}"; fi
+            done > in.ndjson
+            """, in: dir)
+        #expect(make.status == 0)
+        try Data("steps:\n  - normalize\n  - validate\n".utf8).write(to: dir.appendingPathComponent("p.yaml"))
+        var outputs: Set<String> = []
+        for t in ["0", "1", "2", "4"] {
+            let r = try sh("hukou normalize --io-threads \(t) --stats --rejects rej\(t).ndjson in.ndjson | hukou validate --io-threads \(t) > out\(t).ndjson && cat out\(t).ndjson rej\(t).ndjson", in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("normalize: in 5000, out 4985, rejected 15"), "\(r.stderr)")
+            outputs.insert(r.out)
+            let run = try sh("hukou run --io-threads \(t) p.yaml in.ndjson", in: dir)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(!run.out.isEmpty && r.out.hasPrefix(run.out), "run differs from the pipe")
+        }
+        #expect(outputs.count == 1)
+        let bad = try sh("hukou cat --io-threads -1 in.ndjson", in: dir)
+        #expect(bad.status == 64)
+    }
+
+    /// A write error (a full disk) ends the run with exit 74 whether the writer runs on its own
+    /// thread or not.
+    @Test func fullDiskExits74() throws {
+        for t in ["0", "2"] {
+            let r = try sh("yes '{\"a\":1}' | head -n 100000 | hukou cat --io-threads \(t) > /dev/full")
+            #expect(r.status == 74, "\(t): \(r.stderr)")
+            #expect(r.stderr.contains("No space left on device"), "\(r.stderr)")
+        }
+    }
 }

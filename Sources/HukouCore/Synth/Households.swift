@@ -22,20 +22,34 @@ struct SynthPerson {
     var trueID: String
     /// The ID as written (a planted problem may change it).
     var id: String
-    /// Written instead of the formatted birth date when set (typos, invalid dates).
+    /// Written instead of the formatted birth date when set (invalid dates).
     var birthField: String?
+    /// A date written, in the row's format, instead of the true birth date (typos, lunar dates).
+    var writtenBirth: SynthDate?
     var ethnicityField: String?
     var relationField: String?
     /// Written name when it differs from the true name (second registrations).
     var nameField: String?
     /// Whether the name carries a middle dot (transliterated minority name).
     var dotted: Bool
+    /// The kind of second registration chosen when a duplicate was planted on this person
+    /// (variants that need the first row prepared before it is written).
+    var duplicateVariant: DuplicateVariant?
     /// Set when a problem or a list touches this person: no second plan may.
     var used = false
     /// Set when an agency list must find this person exactly as generated.
     var protected = false
     /// `path:line` once written.
     var src = ""
+}
+
+/// Second registrations whose first row is prepared at planting time.
+enum DuplicateVariant: Sendable {
+    /// One copy's birth date recorded in the lunar calendar.
+    case lunar(LunarDate)
+    /// A rare character in the name, written as its private-use code point in one copy (the
+    /// first row's when `firstPUA`) and as the standard character in the other.
+    case privateUse(firstPUA: Bool)
 }
 
 /// The place of a household: township, village, group and house number.

@@ -3,8 +3,10 @@
 // in-migrants' codes, and the ways a number goes wrong (check, date, sex, region, 15 digits, Excel).
 
 /// Hands out GB 11643 numbers and their corrupted forms. Uniqueness is kept with counters, not
-/// with a set of issued numbers, so memory stays flat: a flat array for the county's own codes,
-/// a dictionary for the rarer in-migrant codes.
+/// with a set of issued numbers, so memory stays flat: a flat array per (day, sex) for the
+/// county's own codes, and for the rarer in-migrant codes a fixed table of counters that each
+/// (code, day, sex) hashes into (a counter shared by two keys only skips sequences, never
+/// repeats one: see `issue`).
 public struct IDMaker {
     /// The county's current code.
     public let county: String
@@ -20,7 +22,9 @@ public struct IDMaker {
     private var regionIndex: [String: Int] = [:]
     /// Flat counters for the first few regions (the county and its older codes).
     private var flat: [[UInt16]] = []
-    private var sparse: [Int: UInt16] = [:]
+    /// Shared counters of the in-migrant codes (2 MB whatever the county's size).
+    private var hashed = [UInt16](repeating: 0, count: IDMaker.hashedCount)
+    private static let hashedCount = 1 << 20
 
     /// Makes numbers for `county`, its older codes and in-migrants (codes from the tables).
     public init(county: String) {
@@ -63,21 +67,25 @@ public struct IDMaker {
         let day = birth.days - IDMaker.firstDay
         guard day >= 0 && day < IDMaker.dayCount else { return nil }
         let slot = day * 2 + (sex == 1 ? 0 : 1)
+        // Sequences of a day start at a point that depends on region and day, then count up:
+        // strangers born the same day get numbers a few digits apart, as in real registers.
+        var h = SynthRandom(seed: UInt64(r) << 32 ^ UInt64(slot))
+        let start = Int(h.next() % 499)
         let used: Int
         if r < flat.count {
             used = Int(flat[r][slot])
             guard used < 499 else { return nil }
             flat[r][slot] = UInt16(used + 1)
         } else {
-            let key = r << 20 | slot
-            used = Int(sparse[key] ?? 0)
+            // The counter of this key's bucket only grows, so the values this key sees are
+            // distinct and below 499: distinct sequences. Another key in the bucket makes this
+            // one skip a few, as if those numbers had been issued.
+            let bucket = Int(h.next() >> 44)
+            used = Int(hashed[bucket])
             guard used < 499 else { return nil }
-            sparse[key] = UInt16(used + 1)
+            hashed[bucket] = UInt16(used + 1)
         }
-        // Sequences of a day start at a point that depends on region and day, then count up:
-        // strangers born the same day get numbers a few digits apart, as in real registers.
-        var h = SynthRandom(seed: UInt64(r) << 32 ^ UInt64(slot))
-        let k = (Int(h.next() % 499) + used) % 499
+        let k = (start + used) % 499
         let seq = sex == 1 ? 2 * k + 1 : 2 * k + 2
         return IDMaker.make(region: region, birth: birth, sequence: seq)
     }

@@ -12,8 +12,7 @@ import HukouIO
 struct ListEntry {
     var date: SynthDate
     var order: Int
-    /// The row, CSV-encoded without its line end (one string, not one per field: lists of a
-    /// 10M-person county hold a million entries until they are sorted).
+    /// The row, CSV-encoded without its line end.
     var line: String
     /// The register row of the person this entry is about (nil: a person not in the register).
     var person: String?
@@ -24,9 +23,11 @@ struct ListEntry {
     var note: String
 }
 
-/// A list being gathered. Entries are kept in memory up to `runSize`, then sorted and spilled
-/// to a run file in the output folder; `write` merges the runs, so memory stays bounded
-/// however large the county (and the bytes are those of one in-memory sort).
+/// A list being gathered. Entries are kept as tab-separated lines in one byte buffer (no
+/// per-entry strings: lists of a 10M-person county hold a million entries) with a small index;
+/// when the buffer passes `runBytes` it is sorted and spilled to a run file in the output
+/// folder, and `write` merges the runs. Memory stays bounded however large the county, and the
+/// bytes are those of one in-memory sort (date, then the order gathered: a total order).
 final class AgencyList {
     let file: String
     let header: [String]
@@ -34,13 +35,21 @@ final class AgencyList {
     let bom: Bool
     let crlf: Bool
     let dir: String
-    private var entries: [ListEntry] = []
+    /// Entries as lines: days, order, person, codes, decoy, note, CSV row; tab-separated (no
+    /// field synth writes holds a tab or a line end).
+    private var buffer: [UInt8] = []
+    private var index: [(days: Int32, order: Int32, start: Int32, end: Int32)] = []
     private var runs: [String] = []
+    private var runSerial = 0
     /// Entries added so far.
     private(set) var count = 0
-    static let runSize = 20_000
+    /// Buffer size that triggers a spill, and runs merged at once (parameters for tests).
+    let runBytes: Int
+    let fanIn: Int
 
-    init(file: String, header: [String], encoding: String, bom: Bool, crlf: Bool, dir: String) {
+    init(file: String, header: [String], encoding: String, bom: Bool, crlf: Bool, dir: String, runBytes: Int = 2 << 20, fanIn: Int = 16) {
+        self.runBytes = runBytes
+        self.fanIn = fanIn
         self.file = file
         self.header = header
         self.encoding = encoding
@@ -50,32 +59,89 @@ final class AgencyList {
     }
 
     func add(date: SynthDate, fields: [String], person: String?, codes: [String] = [], decoyOf: String? = nil, note: String) throws {
-        var b: [UInt8] = []
+        let start = buffer.count
+        let tab = UInt8(ascii: "\t")
+        buffer.append(contentsOf: String(date.days).utf8); buffer.append(tab)
+        buffer.append(contentsOf: String(count).utf8); buffer.append(tab)
+        buffer.append(contentsOf: (person ?? "").utf8); buffer.append(tab)
+        buffer.append(contentsOf: codes.joined(separator: ",").utf8); buffer.append(tab)
+        buffer.append(contentsOf: (decoyOf ?? "").utf8); buffer.append(tab)
+        buffer.append(contentsOf: note.utf8); buffer.append(tab)
         for (k, f) in fields.enumerated() {
-            if k > 0 { b.append(UInt8(ascii: ",")) }
-            SynthCSV.appendField(f, to: &b)
+            if k > 0 { buffer.append(UInt8(ascii: ",")) }
+            SynthCSV.appendField(f, to: &buffer)
         }
-        entries.append(ListEntry(date: date, order: count, line: String(decoding: b, as: UTF8.self), person: person,
-                                 codes: codes, decoyOf: decoyOf, note: note))
+        buffer.append(10)
+        index.append((Int32(date.days), Int32(count), Int32(start), Int32(buffer.count)))
         count += 1
-        if entries.count >= AgencyList.runSize { try spill() }
+        if buffer.count >= runBytes { try spill() }
     }
 
-    static func before(_ a: ListEntry, _ b: ListEntry) -> Bool { (a.date.days, a.order) < (b.date.days, b.order) }
+
+    private func sortIndex() {
+        index.sort { ($0.days, $0.order) < ($1.days, $1.order) }
+    }
 
     private func spill() throws {
-        entries.sort(by: AgencyList.before)
-        let path = "\(dir)/.\(file).run\(runs.count)"
+        sortIndex()
+        let path = nextRunPath()
         let out = try ByteOutput.file(path, mode: 0o600)
-        for e in entries {
-            // Tab-separated: no field synth writes holds a tab or a line end.
-            try out.write("\(e.date.days)\t\(e.order)\t\(e.person ?? "")\t\(e.codes.joined(separator: ","))\t\(e.decoyOf ?? "")\t\(e.note)\t\(e.line)\n")
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 16)
+        for e in index {
+            chunk.append(contentsOf: buffer[Int(e.start)..<Int(e.end)])
+            if chunk.count >= 1 << 16 { try out.write(chunk); chunk.removeAll(keepingCapacity: true) }
         }
+        try out.write(chunk)
         try out.close()
         runs.append(path)
-        entries.removeAll(keepingCapacity: true)
+        buffer.removeAll(keepingCapacity: true)
+        index.removeAll(keepingCapacity: true)
     }
 
+    /// Merges sorted run files line by line in (date, order) and deletes them. `sink` gets each
+    /// line without its line feed, valid during the call.
+    private static func merge(_ paths: [String], _ sink: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        // Small read chunks: up to `fanIn` runs are open at once.
+        let readers = try paths.map { LineReader(try InputFile(path: $0), chunk: 1 << 16) }
+        func next(_ r: LineReader) throws -> (key: (Int, Int), line: [UInt8])? {
+            guard let l = try r.next(), case .text(let b) = l else { return nil }
+            return (key(b), Array(b))
+        }
+        var heads = try readers.map { try next($0) }
+        while true {
+            var best = -1
+            for k in heads.indices {
+                guard let h = heads[k] else { continue }
+                if best < 0 || h.key < heads[best]!.key { best = k }
+            }
+            if best < 0 { break }
+            try heads[best]!.line.withUnsafeBufferPointer { try sink($0) }
+            heads[best] = try next(readers[best])
+        }
+        for p in paths { unlink(p) }
+    }
+
+    /// The (days, order) sort key at the start of a run line.
+    private static func key(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        var k = 0
+        func int() -> Int {
+            var neg = false, v = 0
+            if k < b.count && b[k] == UInt8(ascii: "-") { neg = true; k += 1 }
+            while k < b.count && b[k] != 9 { v = v * 10 + Int(b[k] - 48); k += 1 }
+            k += 1
+            return neg ? -v : v
+        }
+        let days = int()
+        return (days, int())
+    }
+
+    private func nextRunPath() -> String {
+        runSerial += 1
+        return "\(dir)/.\(file).run\(runSerial)"
+    }
+
+    /// An entry from its line (without the line feed).
     private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> ListEntry {
         let parts = b.split(separator: 9, maxSplits: 6, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         return ListEntry(date: SynthDate(days: Int(parts[0])!), order: Int(parts[1])!, line: parts[6],
@@ -100,29 +166,37 @@ final class AgencyList {
             if let d = e.decoyOf { try truth.add(DecoyCode.death.rawValue, refs: [d, src], note: e.note) }
         }
         if runs.isEmpty {
-            entries.sort(by: AgencyList.before)
-            for e in entries { try emit(e) }
-        } else {
-            if !entries.isEmpty { try spill() }
-            let readers = try runs.map { LineReader(try InputFile(path: $0)) }
-            func next(_ r: LineReader) throws -> ListEntry? {
-                guard let l = try r.next(), case .text(let b) = l else { return nil }
-                return AgencyList.parse(b)
-            }
-            var heads = try readers.map { try next($0) }
-            while true {
-                var best = -1
-                for k in heads.indices {
-                    guard let h = heads[k] else { continue }
-                    if best < 0 || AgencyList.before(h, heads[best]!) { best = k }
+            sortIndex()
+            for e in index {
+                try buffer.withUnsafeBufferPointer { b in
+                    try emit(AgencyList.parse(UnsafeBufferPointer(rebasing: b[Int(e.start)..<Int(e.end) - 1])))
                 }
-                if best < 0 { break }
-                try emit(heads[best]!)
-                heads[best] = try next(readers[best])
             }
-            for r in runs { unlink(r) }
+        } else {
+            if !index.isEmpty { try spill() }
+            // Bounded fan-in: runs are merged in groups into longer runs first, so the merge
+            // holds at most `fanIn` read buffers however many runs a large county spilled.
+            while runs.count > fanIn {
+                let group = Array(runs.prefix(fanIn))
+                runs.removeFirst(group.count)
+                let path = nextRunPath()
+                let out = try ByteOutput.file(path, mode: 0o600)
+                var chunk: [UInt8] = []
+                chunk.reserveCapacity(1 << 16)
+                try AgencyList.merge(group) { line in
+                    chunk.append(contentsOf: line)
+                    chunk.append(10)
+                    if chunk.count >= 1 << 16 { try out.write(chunk); chunk.removeAll(keepingCapacity: true) }
+                }
+                try out.write(chunk)
+                try out.close()
+                runs.append(path)
+            }
+            try AgencyList.merge(runs) { line in try emit(AgencyList.parse(line)) }
+            runs = []
         }
-        entries = []
+        buffer = []
+        index = []
         try csv.close()
         return csv.rows
     }

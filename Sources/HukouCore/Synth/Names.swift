@@ -75,7 +75,8 @@ public struct NameMaker: Sendable {
         return String(first) + String(second)
     }
 
-    /// A full Han name; about 3 in 100 adults carry one of the most duplicated names (王伟, 张敏 …).
+    /// A full Han name; about 3 in 100 adults carry one of the most duplicated names (王伟, 张敏 …),
+    /// about 1 in 1,000 persons a rare character (`RareCharacters`) as the last of the given name.
     public func hanName(female: Bool, year: Int, surname: String?, _ rng: inout SynthRandom) -> String {
         if surname == nil && year >= 1950 && year <= 1995 && rng.chance(0.03) {
             for _ in 0..<4 {
@@ -83,7 +84,8 @@ public struct NameMaker: Sendable {
                 if c.female == female { return c.name }
             }
         }
-        return (surname ?? self.surname(&rng)) + given(female: female, year: year, &rng)
+        let name = (surname ?? self.surname(&rng)) + given(female: female, year: year, &rng)
+        return rng.chance(0.001) ? RareCharacters.withRare(name, &rng) : name
     }
 
     /// A transliterated Uyghur / Kazakh name: given name, U+00B7, father's name.
@@ -138,4 +140,40 @@ public struct NameMaker: Sendable {
 
     /// The toneless reading of a character of the pool (for tests).
     public func toneless(_ c: Character) -> String? { reading[c] }
+}
+
+/// Rare characters (生僻字) in names. Stations typed them into the GBK user-defined areas, so old
+/// systems hold them as private-use code points; GB18030-2005 gave them standard code points, and
+/// the vendored remap (gb18030_pua_remap.tsv) lists the pairs. Synth uses the ones that are
+/// supplementary-plane ideographs with a reading in the pinyin table: 𠂇 𠃌 𡗗 𢦏 𤇾 (a name must be
+/// readable; the BMP ones 龵 龻 are left out because no GB18030 form of their standard character
+/// survives glibc's decoder: see `SynthCSV`).
+///
+/// How each file carries the two forms: a UTF-8 file (the XML export, the UTF-8 lists) holds the
+/// code point itself, private-use (U+E816) or standard (U+20087); a GB18030 file holds the
+/// user-defined bytes for the private-use form (FE51: U+E816 under GB18030-2005) and the
+/// four-byte sequence for the standard one (95 32 90 31). `hukou ingest` decodes with glibc,
+/// which reads both byte forms as the standard character; private-use code points that arrive
+/// through UTF-8 are remapped by `hukou normalize`.
+public enum RareCharacters {
+    /// (standard, private-use) pairs, in private-use order.
+    public static let pairs: [(standard: Character, pua: Character)] = {
+        Tables.puaRemap.keys.sorted().compactMap { p -> (Character, Character)? in
+            let s = Tables.puaRemap[p]!
+            guard s >= 0x10000, Tables.pinyin[s] != nil, let su = Unicode.Scalar(s), let pu = Unicode.Scalar(p) else { return nil }
+            return (Character(su), Character(pu))
+        }
+    }()
+    static let toPUA: [Character: Character] = Dictionary(uniqueKeysWithValues: pairs.map { ($0.standard, $0.pua) })
+
+    /// The name with its last character replaced by a rare one.
+    public static func withRare(_ name: String, _ rng: inout SynthRandom) -> String {
+        String(name.dropLast()) + String(rng.pick(pairs).standard)
+    }
+
+    /// Whether the name holds a rare character (in its standard form).
+    public static func has(_ name: String) -> Bool { name.contains { toPUA[$0] != nil } }
+
+    /// The name with its rare characters written as their private-use code points.
+    public static func pua(_ name: String) -> String { String(name.map { toPUA[$0] ?? $0 }) }
 }

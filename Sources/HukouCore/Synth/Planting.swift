@@ -11,7 +11,25 @@ extension Synthesizer {
         let age = p.birth.years(to: synthReferenceDate)
         let y = p.birth.year
         switch code {
-        case "DUP": return ("", nil)
+        case "DUP":
+            lunarDuplicateDue += Synthesizer.lunarDuplicateShare
+            privateUseDuplicateDue += Synthesizer.privateUseDuplicateShare
+            if lunarDuplicateDue >= 1, y <= 1970, let l = LunarDate(p.birth), l.asWritten != nil {
+                lunarDuplicateDue -= 1
+                p.duplicateVariant = .lunar(l)
+            } else if privateUseDuplicateDue >= 1, !p.dotted {
+                privateUseDuplicateDue -= 1
+                if !RareCharacters.has(p.name) { p.name = RareCharacters.withRare(p.name, &rng) }
+                let firstPUA = rng.chance(0.5)
+                p.nameField = firstPUA ? RareCharacters.pua(p.name) : p.name
+                p.duplicateVariant = .privateUse(firstPUA: firstPUA)
+            }
+            return ("", nil)
+        case "LUNAR":
+            // Mostly older people: everyone born by 1965, one in ten of those born by 1985.
+            guard y <= 1965 || (y <= 1985 && rng.chance(0.1)), let l = LunarDate(p.birth), let w = l.asWritten else { return nil }
+            p.writtenBirth = w
+            return ("birth date recorded in the lunar calendar (lunar \(l.label)); the number has the solar date \(p.birth.iso)", nil)
         case "SHARED", DecoyCode.sameName.rawValue: return age >= 20 ? ("", nil) : nil
         case ProblemCode.deceased.rawValue: return age >= 35 ? ("", nil) : nil
         case DecoyCode.death.rawValue: return age >= 30 ? ("", nil) : nil
@@ -26,7 +44,7 @@ extension Synthesizer {
             return ("a sequence digit mistyped", nil)
         case ProblemCode.idBirthdateMismatch.rawValue:
             let d = typo(p.birth)
-            p.birthField = t.fields.date(d, &rng)
+            p.writtenBirth = d
             return ("birth date field \(d.iso), number says \(p.birth.iso)", nil)
         case ProblemCode.idSexMismatch.rawValue:
             let region = String(p.trueID.prefix(6))
@@ -118,12 +136,13 @@ extension Synthesizer {
         let ref = synthReferenceDate
         let age = p.birth.years(to: ref)
         switch code {
-        case "DUP": queueDuplicate(p, township: t, index: index)
+        case "DUP": queueDuplicate(p, place: hh.place, township: t, index: index)
+        case "LUNAR": try truth.add(ProblemCode.idBirthdateMismatch.rawValue, refs: [p.src], note: note)
         case "SHARED":
             var b = p
             b.role = .head; b.relation = "户主"; b.relationCode = "02"
             b.name = differentName(p)
-            b.nameField = nil; b.birthField = nil; b.src = ""
+            b.nameField = nil; b.birthField = nil; b.writtenBirth = nil; b.src = ""
             b.education = maker.education(age: age, &rng)
             b.marital = "已婚"
             pending.append(PendingRow(kind: .shared, township: otherTownship(t), notBefore: index + 1, person: b, original: p.src,
@@ -131,7 +150,7 @@ extension Synthesizer {
         case DecoyCode.sameName.rawValue:
             var b = p
             b.role = .head; b.relation = "户主"; b.relationCode = "02"
-            b.nameField = nil; b.birthField = nil; b.src = ""
+            b.nameField = nil; b.birthField = nil; b.writtenBirth = nil; b.src = ""
             b.id = maker.ids.issue(birth: p.birth, sex: p.sex, migrant: false, older: false, &rng)
             b.trueID = b.id
             b.education = maker.education(age: age, &rng)
@@ -144,7 +163,7 @@ extension Synthesizer {
             var notes: [String] = []
             let id = noise.id(p.trueID, birthYear: p.birth.year, &rng, notes: &notes)
             let name = noise.name(p.name, &rng, notes: &notes, allowVariant: !id.isEmpty)
-            try deaths.add(date: died, fields: [name, p.sex == 1 ? "男" : "女", id, ListNoise.date(died, excel: true, &rng), nextCertificate(died),
+            try deaths.add(date: died, fields: [listName(name), p.sex == 1 ? "男" : "女", id, ListNoise.date(died, excel: true, &rng), nextCertificate(died),
                                           rng.pick(["疾病", "疾病", "自然死亡", "意外", "不详"]), hh.place.address, String(p.birth.years(to: died))],
                                  person: p.src, codes: [code], note: (["died \(died.iso)"] + notes).joined(separator: "; "))
         case DecoyCode.death.rawValue:
@@ -154,7 +173,7 @@ extension Synthesizer {
             let id = maker.ids.issue(birth: b, sex: p.sex, migrant: rng.chance(0.4), older: false, &rng)
             let died = maker.date(between: SynthDate(days: ref.days - 4 * 365), ref, &rng)
             let other = townships[otherTownship(t)]
-            try deaths.add(date: died, fields: [p.name, p.sex == 1 ? "男" : "女", id, ListNoise.date(died, excel: true, &rng), nextCertificate(died),
+            try deaths.add(date: died, fields: [listName(p.name), p.sex == 1 ? "男" : "女", id, ListNoise.date(died, excel: true, &rng), nextCertificate(died),
                                           "疾病", "\(countyName)\(other.name)", String(b.years(to: died))],
                                  person: nil, decoyOf: p.src, note: "decoy: same name and birth year as a living registered person, another number")
         case ProblemCode.enlisted.rawValue:
@@ -168,7 +187,7 @@ extension Synthesizer {
             var notes: [String] = []
             let id = noise.id(p.trueID, birthYear: p.birth.year, &rng, notes: &notes)
             let name = noise.name(p.name, &rng, notes: &notes, allowVariant: !id.isEmpty)
-            try enlistments.add(date: d, fields: [name, id, ListNoise.date(d, excel: false, &rng), "\(countyName)\(t.name)", "男", p.birth.iso],
+            try enlistments.add(date: d, fields: [listName(name), id, ListNoise.date(d, excel: false, &rng), "\(countyName)\(t.name)", "男", p.birth.iso],
                                       person: p.src, codes: [code], note: (["enlisted \(d.iso)"] + notes).joined(separator: "; "))
         case ProblemCode.emigrated.rawValue:
             let d = maker.date(between: SynthDate(days: ref.days - 8 * 365), SynthDate(days: ref.days - 30), &rng)
@@ -176,7 +195,7 @@ extension Synthesizer {
             let id = noise.id(p.trueID, birthYear: p.birth.year, &rng, notes: &notes)
             let name = noise.name(p.name, &rng, notes: &notes, allowVariant: !id.isEmpty)
             let countries = options.county.hasPrefix("65") ? ["哈萨克斯坦", "吉尔吉斯斯坦", "土耳其", "俄罗斯"] : ["美国", "加拿大", "澳大利亚", "新西兰", "日本", "新加坡", "英国", "德国"]
-            try emigrations.add(date: d, fields: [name, id, rng.pick(countries), ListNoise.date(d, excel: false, &rng), p.sex == 1 ? "男" : "女",
+            try emigrations.add(date: d, fields: [listName(name), id, rng.pick(countries), ListNoise.date(d, excel: false, &rng), p.sex == 1 ? "男" : "女",
                                                p.birth.iso, "E" + pad(rng.below(100_000_000), 8)],
                                       person: p.src, codes: [code], note: (["settled abroad \(d.iso)"] + notes).joined(separator: "; "))
         default:
@@ -201,54 +220,90 @@ extension Synthesizer {
     }
 
     /// Queues the second registration of `p`, in one of its variants.
-    func queueDuplicate(_ p: SynthPerson, township t: SynthTownship, index: Int) {
+    func queueDuplicate(_ p: SynthPerson, place: SynthPlace, township t: SynthTownship, index: Int) {
         var a = p
-        a.src = ""; a.nameField = nil; a.birthField = nil
+        a.src = ""; a.nameField = nil; a.birthField = nil; a.writtenBirth = nil
+        a.duplicateVariant = nil
         a.role = .head
         let y = p.birth.year
         let legacyOK = y >= 1900 && y <= 1990
         var extra: [(code: String, note: String)] = []
         var cross = true
         var note: String
-        switch rng.below(7) {
-        case 1 where legacyOK:
-            a.id = IDMaker.fifteen(p.trueID)!
-            extra.append((ProblemCode.id15.rawValue, "second registration under the 15-digit number"))
-            note = "same person under the 15- and the 18-digit number"
-        case 2:
-            if let (v, kind) = maker.names.variant(p.name, &rng) { a.nameField = v; note = "same number, name \(kind.rawValue) variant" } else { note = "same number" }
-        case 3:
-            let d = typo(p.birth)
-            a.birthField = d.iso
-            extra.append((ProblemCode.idBirthdateMismatch.rawValue, "birth date field \(d.iso), number says \(p.birth.iso)"))
-            note = "same number, birth date mistyped in the second registration"
-        case 4:
-            a.id = maker.ids.issue(region: String(p.trueID.prefix(6)), birth: p.birth, sex: p.sex)
-                ?? maker.ids.issue(birth: p.birth, sex: p.sex, migrant: false, older: false, &rng)
-            a.trueID = a.id
-            cross = false
-            note = "same person under two valid numbers (一人多号), same township"
-        case 5:
-            let d = typo(p.birth)
-            a.birth = d
-            a.id = maker.ids.issue(region: String(p.trueID.prefix(6)), birth: d, sex: p.sex)
-                ?? maker.ids.issue(birth: d, sex: p.sex, migrant: false, older: false, &rng)
-            a.trueID = a.id
-            cross = false
-            note = "same person under two valid numbers (一人多号) with the birth date mistyped (\(d.iso) for \(p.birth.iso))"
-            if rng.chance(0.5), let (v, kind) = maker.names.variant(p.name, &rng) { a.nameField = v; note += ", name \(kind.rawValue) variant" }
-        case 6 where legacyOK:
-            a.id = IDMaker.fifteen(p.trueID)!
-            extra.append((ProblemCode.id15.rawValue, "second registration under the 15-digit number"))
-            note = "same person under the 15- and the 18-digit number"
-            if let (v, kind) = maker.names.variant(p.name, &rng) { a.nameField = v; note += ", name \(kind.rawValue) variant" }
-        default:
-            note = "same number, same name"
+        var target: Int?
+        switch p.duplicateVariant {
+        case .lunar(let l)?:
+            let w = l.asWritten!
+            if rng.chance(0.5) {
+                a.writtenBirth = w
+                extra.append((ProblemCode.idBirthdateMismatch.rawValue, "birth date recorded in the lunar calendar (lunar \(l.label)); the number has the solar date \(p.birth.iso)"))
+                note = "same number, the second registration's birth date in the lunar calendar (\(w.iso) for \(p.birth.iso))"
+            } else {
+                // Registered again from the lunar date: a second valid number that encodes it.
+                a.birth = w
+                a.id = maker.ids.issue(region: String(p.trueID.prefix(6)), birth: w, sex: p.sex)
+                    ?? maker.ids.issue(birth: w, sex: p.sex, migrant: false, older: false, &rng)
+                a.trueID = a.id
+                cross = false
+                note = "same person under two valid numbers (一人多号), the second registered with the lunar birth date (\(w.iso) for \(p.birth.iso))"
+            }
+        case .privateUse(let firstPUA)?:
+            // The copies in an XML and a CSV township: hukou's GB18030 decoder reads both byte
+            // forms as the standard character, so the XML side is where the private-use code
+            // point reaches normalize when it is the one that carries it.
+            let rare = p.name.first { RareCharacters.has(String($0)) }!
+            let pua = RareCharacters.pua(String(rare)).unicodeScalars.first!.value
+            a.nameField = firstPUA ? p.name : RareCharacters.pua(p.name)
+            if t.xml == nil { target = townships.firstIndex { $0.xml != nil } }
+            note = "same number, the rare character \(rare) written as its private-use code point U+\(String(pua, radix: 16, uppercase: true)) in the \(firstPUA ? "first" : "second") registration"
+        case nil:
+            switch rng.below(7) {
+            case 1 where legacyOK:
+                a.id = IDMaker.fifteen(p.trueID)!
+                extra.append((ProblemCode.id15.rawValue, "second registration under the 15-digit number"))
+                note = "same person under the 15- and the 18-digit number"
+            case 2:
+                if let (v, kind) = maker.names.variant(p.name, &rng) { a.nameField = v; note = "same number, name \(kind.rawValue) variant" } else { note = "same number" }
+            case 3:
+                let d = typo(p.birth)
+                a.writtenBirth = d
+                extra.append((ProblemCode.idBirthdateMismatch.rawValue, "birth date field \(d.iso), number says \(p.birth.iso)"))
+                note = "same number, birth date mistyped in the second registration"
+            case 4:
+                a.id = maker.ids.issue(region: String(p.trueID.prefix(6)), birth: p.birth, sex: p.sex)
+                    ?? maker.ids.issue(birth: p.birth, sex: p.sex, migrant: false, older: false, &rng)
+                a.trueID = a.id
+                cross = false
+                note = "same person under two valid numbers (一人多号)"
+            case 5:
+                let d = typo(p.birth)
+                a.birth = d
+                a.id = maker.ids.issue(region: String(p.trueID.prefix(6)), birth: d, sex: p.sex)
+                    ?? maker.ids.issue(birth: d, sex: p.sex, migrant: false, older: false, &rng)
+                a.trueID = a.id
+                cross = false
+                note = "same person under two valid numbers (一人多号) with the birth date mistyped (\(d.iso) for \(p.birth.iso))"
+                if rng.chance(0.5), let (v, kind) = maker.names.variant(p.name, &rng) { a.nameField = v; note += ", name \(kind.rawValue) variant" }
+            case 6 where legacyOK:
+                a.id = IDMaker.fifteen(p.trueID)!
+                extra.append((ProblemCode.id15.rawValue, "second registration under the 15-digit number"))
+                note = "same person under the 15- and the 18-digit number"
+                if let (v, kind) = maker.names.variant(p.name, &rng) { a.nameField = v; note += ", name \(kind.rawValue) variant" }
+            default:
+                note = "same number, same name"
+            }
         }
         let own = p.birth.years(to: synthReferenceDate) >= 18 && rng.chance(0.7)
-        pending.append(PendingRow(kind: .duplicate, township: cross ? otherTownship(t) : t.index, notBefore: index + 1, person: a,
+        pending.append(PendingRow(kind: .duplicate, township: target ?? (cross ? otherTownship(t) : t.index), notBefore: index + 1, person: a,
                                   original: p.src, ownHousehold: own, extraTruth: extra,
-                                  note: note + (cross ? " (another township)" : "") + (own ? "; second row is its own household" : "; second row as 其他 in another household")))
+                                  note: note + (cross ? " (another township)" : " (same village)") + (own ? "; second row is its own household" : "; second row as 其他 in another household"),
+                                  village: cross ? nil : place))
+    }
+
+    /// A name as a list writes it: a rare character as its private-use code point half of the
+    /// time (in a GB18030 list, the user-defined bytes).
+    func listName(_ name: String) -> String {
+        RareCharacters.has(name) && rng.chance(0.5) ? RareCharacters.pua(name) : name
     }
 
     func nextCertificate(_ d: SynthDate) -> String {
@@ -307,12 +362,13 @@ extension Synthesizer {
         }
         var name = child.name
         if registered && rng.chance(0.03), let v = maker.names.homophone(child.name, &rng) { name = v }
+        name = listName(name)
         let motherID = rng.chance(0.05) ? IDMaker.cosmetic(mo.trueID, &rng) : mo.trueID
         let institution = rng.pick(["\(countyName)人民医院", "\(countyName)妇幼保健院", "\(townships[hh.place.town].name)卫生院"])
         certificate += 1
         try births.add(date: child.birth, fields: [name, child.sex == 1 ? "男" : "女", ListNoise.date(child.birth, excel: false, &rng),
                                       (child.birth.year >= 2024 ? "R" : "Q") + "43" + pad(certificate, 7),
-                                      mo.name, motherID, fa?.name ?? "", fa?.trueID ?? "", inPolicy, countyName, institution],
+                                      listName(mo.name), motherID, fa.map { listName($0.name) } ?? "", fa?.trueID ?? "", inPolicy, countyName, institution],
                              person: nil, codes: codes, note: note)
     }
 

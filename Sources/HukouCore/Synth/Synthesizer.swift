@@ -1,8 +1,8 @@
 // `hukou synth`'s engine: streams households into the township exports, plants every problem
 // code of DOMAIN.md at the configured rate (with its truth line), gathers the agencies' lists,
 // and writes the manifest. Memory stays flat in the register's size: households are written as
-// they are made; only a short queue of pending second registrations, the ID counters and the
-// lists (a few per cent of the persons) are kept.
+// they are made; only a short queue of pending second registrations, fixed tables of ID
+// counters and each list's current run (spilled to disk when full) are kept.
 import Foundation
 import HukouIO
 
@@ -82,6 +82,10 @@ struct PendingRow {
     var ownHousehold: Bool
     var extraTruth: [(code: String, note: String)]
     var note: String
+    /// The first row's place when the second registration belongs in the same village (the
+    /// variants under a second number in the same township: the village is what tells them
+    /// from two strangers born the same day).
+    var village: SynthPlace? = nil
 }
 
 /// The generator. `run()` writes everything and returns the summary.
@@ -97,6 +101,8 @@ public final class Synthesizer {
     /// array in `personCodes` order for the per-person ones, looked at for every person).
     var due: [String: Double] = [:]
     var personDue: [Double] = []
+    /// Quotas of the duplicate variants prepared at planting time.
+    var lunarDuplicateDue = 0.0, privateUseDuplicateDue = 0.0
     let deaths: AgencyList, enlistments: AgencyList, emigrations: AgencyList, births: AgencyList
     let countyName: String
     let display: String
@@ -110,7 +116,14 @@ public final class Synthesizer {
         ProblemCode.enlisted.rawValue, ProblemCode.emigrated.rawValue, ProblemCode.idBadChecksum.rawValue,
         ProblemCode.idBirthdateMismatch.rawValue, ProblemCode.idSexMismatch.rawValue, ProblemCode.idUnknownRegion.rawValue,
         ProblemCode.id15.rawValue, ProblemCode.idExcel.rawValue, ProblemCode.idMissing.rawValue, ProblemCode.fieldInvalid.rawValue,
+        "LUNAR",
     ]
+    /// Per person code, its share of `--problem-rate`: a lunar birth date (an input reality that
+    /// shows as ID_BIRTHDATE_MISMATCH) at half the rate, mostly on older people.
+    static let personRates: [Double] = personCodes.map { $0 == "LUNAR" ? 0.5 : 1 }
+    /// Share of planted duplicates whose second registration carries the lunar birth date, and
+    /// share whose name has a rare character written as a private-use code point in one copy.
+    static let lunarDuplicateShare = 0.12, privateUseDuplicateShare = 0.12
     static let householdCodes: [String] = [
         ProblemCode.householdWithoutHead.rawValue, ProblemCode.householdMultipleHeads.rawValue, ProblemCode.relationAgeImpossible.rawValue,
     ]
@@ -146,6 +159,8 @@ public final class Synthesizer {
             due[c] = 0.5 + 0.5 * rng.unit()
         }
         personDue = Synthesizer.personCodes.map { due[$0]! }
+        lunarDuplicateDue = 0.5 + 0.5 * rng.unit()
+        privateUseDuplicateDue = 0.5 + 0.5 * rng.unit()
         due[ProblemCode.birthOutOfPolicy.rawValue] = 1
     }
 
@@ -252,11 +267,16 @@ public final class Synthesizer {
 
     func makeHousehold(index: Int) throws {
         let t = townships[index % townships.count]
-        let p = place(t)
+        var p = place(t)
         var hh: SynthHousehold
         var item: PendingRow?
         if let k = pending.firstIndex(where: { $0.township == t.index && $0.notBefore <= index }) {
             item = pending.remove(at: k)
+        }
+        if let v = item?.village {
+            p.village = v.village
+            p.group = v.group
+            p.address = "\(countyName)\(t.name)\(v.village)第\(v.group)组\(p.house)号"
         }
         var secondRow = -1
         if let it = item {
@@ -320,7 +340,7 @@ public final class Synthesizer {
         var plans: [(member: Int, code: String, note: String, field: String?)] = []
         if householdProblem == nil {
             for k in hh.members.indices {
-                for c in personDue.indices { personDue[c] += options.problemRate }
+                for c in personDue.indices { personDue[c] += options.problemRate * Synthesizer.personRates[c] }
                 guard !hh.members[k].used && !hh.members[k].protected else { continue }
                 for (c, code) in Synthesizer.personCodes.enumerated() where personDue[c] >= 1 {
                     if let plan = plant(code, &hh.members[k], township: t) {
@@ -398,8 +418,10 @@ public final class Synthesizer {
         var records: [[String]] = []
         for k in rows {
             let m = hh.members[k]
-            let birth = m.birthField ?? f.date(m.birth, &rng)
-            let name = m.nameField ?? f.name(m.name, dotted: m.dotted, &rng)
+            let birth = m.birthField ?? f.date(m.writtenBirth ?? m.birth, &rng)
+            var name = m.nameField ?? f.name(m.name, dotted: m.dotted, &rng)
+            // The population system holds most rare characters in its user-defined area.
+            if m.nameField == nil && RareCharacters.has(name) && rng.chance(0.7) { name = RareCharacters.pua(name) }
             let id = m.id == m.trueID ? f.id(m.id, &rng) : m.id
             records.append([hh.place.number, name, f.sex(m.sex, &rng), m.ethnicityField ?? f.ethnicity(m.ethnicity, &rng), birth, id,
                             m.relationField ?? m.relation, hh.place.village, "第\(hh.place.group)组", hh.place.address,

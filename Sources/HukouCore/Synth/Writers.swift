@@ -1,6 +1,7 @@
 // The files synth writes: CSV in GB18030 or UTF-8 (with or without BOM, CRLF or LF) and the
 // register's XML layout, each counting the physical lines it has written so that every row's
-// `src` (`path:line`) is known the moment it is written.
+// `src` (`path:line`) is known the moment it is written. In GB18030, the two forms of a rare
+// character (user-defined bytes, standard four-byte sequence) are written here, not by iconv.
 import HukouIO
 
 /// A CSV file written row by row. Rows are gathered as UTF-8 and converted to the target
@@ -69,12 +70,57 @@ public final class SynthCSV {
         if let iconv {
             var converted: [UInt8] = []
             converted.reserveCapacity(buffer.count)
-            try buffer.withUnsafeBytes { try iconv.convert($0, final: false, into: &converted) }
+            try buffer.withUnsafeBytes { raw in
+                // glibc converts everything but the rare characters' two forms (see
+                // `RareCharacters`): it writes the standard character as the user-defined bytes
+                // and has no mapping for the private-use code point. Those are written here.
+                var start = 0, k = 0
+                while k < raw.count {
+                    let b = raw[k]
+                    // Only lead bytes EE (U+E000…U+EFFF) and F0…F4 (supplementary planes) matter.
+                    guard b == 0xEE || (b >= 0xF0 && b <= 0xF4), let (v, n) = SynthCSV.scalar(raw, at: k) else { k += 1; continue }
+                    let bytes: [UInt8]
+                    if v >= 0x10000 {
+                        bytes = SynthCSV.gb18030FourByte(v)
+                    } else if let s = Tables.puaRemap[v], let sc = Unicode.Scalar(s) {
+                        bytes = try Iconv.encode(String(sc), to: "GB18030")
+                    } else {
+                        k += n; continue
+                    }
+                    try iconv.convert(UnsafeRawBufferPointer(rebasing: raw[start..<k]), final: false, into: &converted)
+                    converted.append(contentsOf: bytes)
+                    k += n
+                    start = k
+                }
+                try iconv.convert(UnsafeRawBufferPointer(rebasing: raw[start...]), final: false, into: &converted)
+            }
             try out.write(converted)
         } else {
             try out.write(buffer)
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The scalar of the UTF-8 sequence at `k` and its length (synth's buffers hold valid UTF-8).
+    static func scalar(_ raw: UnsafeRawBufferPointer, at k: Int) -> (UInt32, Int)? {
+        let b = raw[k]
+        let n = b >= 0xF0 ? 4 : 3
+        guard k + n <= raw.count else { return nil }
+        var v = UInt32(b & (n == 4 ? 0x07 : 0x0F))
+        for j in 1..<n { v = v << 6 | UInt32(raw[k + j] & 0x3F) }
+        return (v, n)
+    }
+
+    /// The GB18030 four-byte sequence of a supplementary-plane code point: the standard's linear
+    /// mapping from U+10000 = 90 30 81 30 (digit, 126-value, digit bytes). glibc gives it for
+    /// every such character except the few standard forms of user-defined characters, which it
+    /// writes as the user-defined bytes; a GB18030-2005 export writes this sequence for them too.
+    static func gb18030FourByte(_ v: UInt32) -> [UInt8] {
+        var i = Int(v) - 0x10000
+        let b4 = i % 10; i /= 10
+        let b3 = i % 126; i /= 126
+        let b2 = i % 10; i /= 10
+        return [UInt8(0x90 + i), UInt8(0x30 + b2), UInt8(0x81 + b3), UInt8(0x30 + b4)]
     }
 
     /// Flushes and renames the file into place.
