@@ -76,7 +76,7 @@ struct CrosscheckTests {
     }
 
     @Test func packedStoreAndArena() {
-        var s = PackedStore()
+        let s = PackedStore()
         s.add("a.csv:2", ["王伟", "", "430321198503121234"])
         s.add("a.csv:3", ["李娜"])
         s.add("a.csv:2", ["王伟", "x"])

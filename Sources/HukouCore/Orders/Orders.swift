@@ -31,10 +31,9 @@ public struct PersonRows {
     }
 
     /// Household-level values (household, village, group, address, station), shared by the
-    /// members of a household: stored once, each person keeps where they are.
+    /// members of a household: stored once per run of its members (they come one after
+    /// another), each person keeps where they are.
     var places: TextArena
-    var placeIndex: [UInt64: UInt64] = [:]
-    /// The last place stored (a household's members come one after another).
     var lastPlace: (values: [String], loc: UInt64)?
 
     /// Remembers a (normalized or raw) person record. Cheap on purpose: every person of the
@@ -44,12 +43,7 @@ public struct PersonRows {
         let place = [v.household, v.village, v.group, v.address, v.station]
         let loc: UInt64
         if let last = lastPlace, last.values == place { loc = last.loc } else {
-            let h = PackedStore.hash(place.joined(separator: "\u{1F}"))
-            if let l = placeIndex[h], places.get(l) == place { loc = l } else {
-                // A hash taken by another place (never seen in practice) just stores this one apart.
-                loc = places.append(place)
-                if placeIndex[h] == nil { placeIndex[h] = loc }
-            }
+            loc = places.append(place)
             lastPlace = (place, loc)
         }
         // Normalized values equal to the registered ones are stored as "" (most of a register).
@@ -166,8 +160,9 @@ public final class OrderBuilder {
     var persons: PersonRows
     var drafts: [String: OrderDraft] = [:]
     var draftOrder: [String] = []
-    /// The findings folded into drafts, as compact JSON (a parsed record takes several times
-    /// the bytes, and tens of thousands wait here for the end of the stream).
+    /// The findings, as compact JSON in the order they came (a parsed record takes several times
+    /// the bytes, and tens of thousands wait here for the end of the stream). They are folded
+    /// into drafts by `build`, when every person is known.
     var findingStore: ByteArena
     let writer = JSONWriter(capacity: 4096)
 
@@ -193,10 +188,16 @@ public final class OrderBuilder {
     /// The actions in the order an officer's list shows them.
     public static let actions = ["cancel", "register", "correct", "change_id", "verify"]
 
-    /// Folds a finding into its order. Returns false for a finding no order takes (a warning).
+    /// Keeps a finding for its order. Returns false for a finding no order takes (a warning).
     @discardableResult
     public func addFinding(_ f: Record) -> Bool {
         if f.text("severity") == "warning" { return false }
+        _ = findingStore.append(f, writer)
+        return true
+    }
+
+    /// Folds a finding (stored at `at`) into its order.
+    func fold(_ f: Record, at: UInt64) {
         let code = f.text("code")
         var refs = (f["refs"]?.arrayValue ?? []).compactMap { $0.stringValue }
         if refs.isEmpty { refs = [f.src] }
@@ -252,8 +253,7 @@ public final class OrderBuilder {
             draftOrder.append(key)
         }
         for (s, role) in involved { drafts[key]!.involve(s, role) }
-        drafts[key]!.findings.append(findingStore.append(f, writer))
-        return true
+        drafts[key]!.findings.append(at)
     }
 
     func location(of src: String, finding f: Record) -> (station: String, village: String, group: String, household: String) {
@@ -267,6 +267,10 @@ public final class OrderBuilder {
     /// Hands the orders to `emit` one at a time, numbered and sorted by station, village, group,
     /// household, action, number. Empties the builder: what it kept is let go at the end.
     public func build(_ emit: (Record) throws -> Void) rethrows {
+        findingStore.forEach { at, b in
+            // Written by `addFinding` from a record: it parses back.
+            if let f = try? JSONParser.parseObject(b.assumingMemoryBound(to: UInt8.self)) { fold(f, at: at) }
+        }
         var numbered: [(number: String, draft: OrderDraft)] = draftOrder.map { k in
             let d = drafts[k]!
             return (OrderNumber.make(action: d.action, identity: d.identity), d)

@@ -21,7 +21,7 @@ public final class ByteArena {
     /// A full chunk: its bytes, or where they are in the spill file.
     private enum Chunk {
         case memory([UInt8])
-        case file(offset: Int)
+        case file(offset: Int, count: Int)
     }
     private var full: [Chunk] = []
     private var current: [UInt8] = []
@@ -88,7 +88,7 @@ public final class ByteArena {
                 return true
             }
             if ok {
-                full.append(.file(offset: fileSize))
+                full.append(.file(offset: fileSize, count: current.count))
                 fileSize += current.count
                 current.removeAll(keepingCapacity: true)
                 return
@@ -113,7 +113,7 @@ public final class ByteArena {
         switch full[ci] {
         case .memory(let c):
             return c.withUnsafeBytes { blob($0, at) }
-        case .file(let offset):
+        case .file(let offset, _):
             let pos = offset + at
             load(pos, 4)
             let len = windowBytes.withUnsafeBytes { b -> Int in
@@ -143,6 +143,28 @@ public final class ByteArena {
             n = size
         }
         windowStart = start
+    }
+
+    /// Calls `body` with every blob and its location, in the order they were stored (a
+    /// sequential read of the file, a chunk at a time).
+    public func forEach(_ body: (UInt64, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        func walk(_ ci: Int, _ b: UnsafeRawBufferPointer) throws {
+            var at = 0
+            while at + 4 <= b.count {
+                let len = Int(b[at]) | Int(b[at + 1]) << 8 | Int(b[at + 2]) << 16 | Int(b[at + 3]) << 24
+                try body(UInt64(ci) << 32 | UInt64(at), UnsafeRawBufferPointer(rebasing: b[(at + 4)..<(at + 4 + len)]))
+                at += 4 + len
+            }
+        }
+        for (ci, c) in full.enumerated() {
+            switch c {
+            case .memory(let bytes): try bytes.withUnsafeBytes { try walk(ci, $0) }
+            case .file(let offset, let count):
+                load(offset, count)
+                try windowBytes.withUnsafeBytes { try walk(ci, UnsafeRawBufferPointer(rebasing: $0[(offset - windowStart)..<(offset - windowStart + count)])) }
+            }
+        }
+        try current.withUnsafeBytes { try walk(full.count, $0) }
     }
 
     /// The blob at `loc` as text.
@@ -195,17 +217,32 @@ public struct TextArena {
     }
 }
 
-/// Append-only storage of string tuples keyed by `src`. The key itself is not stored: a 64-bit
-/// hash indexes the tuple and a second, independent 64-bit hash stored with it confirms the
-/// match (a false match needs both to collide).
-public struct PackedStore {
+/// Append-only storage of string tuples keyed by `src`. A 64-bit hash indexes the tuple and a
+/// second, independent 64-bit hash stored with it confirms the match (a false match needs both
+/// to collide). The index is built when first asked: until then the keys wait, spilled with the
+/// tuples, so that a million of them take no memory while the register streams past.
+public final class PackedStore {
     private var arena: TextArena
     private var index: [UInt64: UInt64] = [:]
     /// Keys whose index hash is taken by another key (never seen in practice, but correct).
     private var overflow: [String: UInt64] = [:]
-    public private(set) var count = 0
+    private var indexed = 0
+    /// The keys added since the index was last brought up to date, with their tuples' locations.
+    private var pending: ByteArena
+    private var pendingCount = 0
+    private let spillDirectory: String?
 
-    public init(spillDirectory: String? = nil) { arena = TextArena(spillDirectory: spillDirectory) }
+    public init(spillDirectory: String? = nil) {
+        self.spillDirectory = spillDirectory
+        arena = TextArena(spillDirectory: spillDirectory)
+        pending = ByteArena(spillDirectory: spillDirectory)
+    }
+
+    /// How many different keys are stored.
+    public var count: Int {
+        catchUp()
+        return indexed
+    }
 
     /// FNV-1a over the key's UTF-8.
     public static func hash(_ s: String) -> UInt64 {
@@ -224,21 +261,38 @@ public struct PackedStore {
     }
 
     /// Stores `values` under `key`. A later add with the same key replaces the earlier one.
-    public mutating func add(_ key: String, _ values: [String]) {
-        let c = Self.check(key)
-        let loc = arena.append([c] + values)
-        let h = Self.hash(key)
-        if let old = index[h], arena.get(old).first != c {
-            if overflow[key] == nil { count += 1 }
-            overflow[key] = loc
-        } else {
-            if index[h] == nil { count += 1 }
-            index[h] = loc
+    public func add(_ key: String, _ values: [String]) {
+        let loc = arena.append([Self.check(key)] + values)
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: loc.littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: key.utf8)
+        _ = bytes.withUnsafeBytes { pending.append($0) }
+        pendingCount += 1
+    }
+
+    /// Brings the index up to date with the keys added since.
+    private func catchUp() {
+        guard pendingCount > 0 else { return }
+        index.reserveCapacity(index.count + pendingCount)
+        pending.forEach { _, b in
+            let loc = b.loadUnaligned(as: UInt64.self).littleEndian
+            let key = String(decoding: b[8...], as: UTF8.self)
+            let c = Self.check(key), h = Self.hash(key)
+            if let old = index[h], arena.get(old).first != c {
+                if overflow[key] == nil { indexed += 1 }
+                overflow[key] = loc
+            } else {
+                if index[h] == nil { indexed += 1 }
+                index[h] = loc
+            }
         }
+        pending = ByteArena(spillDirectory: spillDirectory)
+        pendingCount = 0
     }
 
     /// The values stored under `key`, or nil.
     public func get(_ key: String) -> [String]? {
+        catchUp()
         let loc: UInt64
         if let o = overflow[key] { loc = o } else {
             guard let l = index[Self.hash(key)] else { return nil }

@@ -63,19 +63,19 @@ public final class ReportBuilder {
     var villageNames: [String] = []
     var groupIndex: [String: Int32] = [:]
     var groupNames: [String] = []
-    /// Household numbers and birth dates as registered, each kept once (rows refer to them).
-    var householdIndex: [String: Int32] = [:]
-    var householdNames: [String] = []
-    var birthIndex: [String: Int32] = [:]
-    var birthNames: [String] = []
+    /// The rows as they arrive (sort keys, src hash, where the cells are, household number and
+    /// birth date as registered), spilled with the cells: read back into `rows` by `build`.
+    var rowStore: ByteArena
+    var scratch: [UInt8] = []
     /// Each row's own CSV cells (姓名 … 与户主关系, quoted and comma-joined; 序号, 村, 备注 are
     /// added when written) and where its household's cells are, out of line so that a million
     /// rows stay small.
     var arena: TextArena
     /// The cells shared by a household's rows (组 and 户号, 住址), once per household.
+    /// The cells shared by a household's rows (组 and 户号, 住址), stored once per run of the
+    /// household's members (they come one after another; a household met again later is stored
+    /// again, which costs a few spilled bytes, not an index of every household in memory).
     var placeArena: TextArena
-    var placeIndex: [UInt64: UInt64] = [:]
-    /// The last household's cells (its members come one after another).
     var lastPlace: (cells: [String], loc: UInt64)?
 
     /// A row's cells 村民小组 … 住址, quoted and comma-joined.
@@ -111,6 +111,7 @@ public final class ReportBuilder {
         self.config = config
         arena = TextArena(spillDirectory: config.spillDirectory)
         placeArena = TextArena(spillDirectory: config.spillDirectory)
+        rowStore = ByteArena(spillDirectory: config.spillDirectory)
     }
 
     /// Adds a register person to its village's list (values as registered, labels for codes).
@@ -130,16 +131,35 @@ public final class ReportBuilder {
         let place = [CSV.quote(group) + "," + CSV.quote(household), CSV.quote(p.address)]
         let loc: UInt64
         if let last = lastPlace, last.cells == place { loc = last.loc } else {
-            let h = PackedStore.hash(place[0] + "\u{1F}" + place[1])
-            if let l = placeIndex[h], placeArena.get(l) == place { loc = l } else {
-                loc = placeArena.append(place)
-                if placeIndex[h] == nil { placeIndex[h] = loc }
-            }
+            loc = placeArena.append(place)
             lastPlace = (place, loc)
         }
-        rows.append(VRow(village: v, group: g, household: Self.intern(household, &householdIndex, &householdNames),
-                         birth: Self.intern(p.birthDate, &birthIndex, &birthNames), rel: Int16(Self.relationRank(p.relationCode)),
-                         src: PackedStore.hash(r.src), text: arena.append([cells, String(loc, radix: 36)])))
+        scratch.removeAll(keepingCapacity: true)
+        for x in [UInt64(UInt32(bitPattern: v)) | UInt64(UInt32(bitPattern: g)) << 32, UInt64(min(Self.relationRank(p.relationCode), Int(Int16.max))), PackedStore.hash(r.src), arena.append([cells, String(loc, radix: 36)]), UInt64(household.utf8.count)] {
+            withUnsafeBytes(of: x.littleEndian) { scratch.append(contentsOf: $0) }
+        }
+        scratch.append(contentsOf: household.utf8)
+        scratch.append(contentsOf: p.birthDate.utf8)
+        _ = scratch.withUnsafeBytes { rowStore.append($0) }
+    }
+
+    /// Reads the stored rows back, household numbers and birth dates each kept once.
+    func loadRows() -> (households: [String], births: [String]) {
+        var householdIndex: [String: Int32] = [:], householdNames: [String] = []
+        var birthIndex: [String: Int32] = [:], birthNames: [String] = []
+        rows = []
+        rowStore.forEach { _, b in
+            func word(_ k: Int) -> UInt64 { b.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).littleEndian }
+            let cut = 40 + Int(word(4))
+            let household = String(decoding: b[40..<cut], as: UTF8.self)
+            let birth = String(decoding: b[cut...], as: UTF8.self)
+            let vg = word(0)
+            rows.append(VRow(village: Int32(bitPattern: UInt32(truncatingIfNeeded: vg)), group: Int32(bitPattern: UInt32(truncatingIfNeeded: vg >> 32)),
+                             household: Self.intern(household, &householdIndex, &householdNames), birth: Self.intern(birth, &birthIndex, &birthNames),
+                             rel: Int16(truncatingIfNeeded: word(1)), src: word(2), text: word(3)))
+        }
+        rowStore = ByteArena()
+        return (householdNames, birthNames)
     }
 
     /// Folds an order in: remarks for its persons, its village's counts, its out-of-policy
@@ -192,6 +212,7 @@ public final class ReportBuilder {
     /// Every report file, in a fixed order, handed to `emit` one at a time (a county's lists
     /// are never all in memory at once).
     public func build(_ emit: (ReportFile) throws -> Void) throws {
+        let (householdNames, birthNames) = loadRows()
         // Sort 村—组—户, then relation (head first), birth date, src. Villages and groups are
         // ranked once (groups naturally: 第2组 before 第10组).
         let villageRank = Self.ranks(villageNames, by: <)
