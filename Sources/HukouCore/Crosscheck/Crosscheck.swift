@@ -91,12 +91,7 @@ struct CrossEntry {
         id = IDCompare.usable(r.text("id_number"))
         idKey = IDCompare.key(id)
         idValid = IDCompare.isValid(id)
-        var b = ListValue.isoDate(r.text("birth_date"))
-        if b == nil, idValid, let parsed = IDNumber(id) { b = parsed.birthISO }
-        birth = b
-        var s = ListValue.sexCode(r.text("sex"))
-        if s.isEmpty, idValid, let parsed = IDNumber(id) { s = parsed.sexCode }
-        sex = s
+        (birth, sex) = ListValue.birthAndSex(r, id: id, idValid: idValid)
         let dateField = ["death": "death_date", "enlistment": "enlist_date", "emigration": "settle_date"][kind] ?? ""
         date = dateField.isEmpty ? nil : ListValue.isoDate(r.text(dateField))
         motherKey = IDCompare.key(IDCompare.usable(r.text("mother_id")))
@@ -128,12 +123,7 @@ struct PersonSnap {
         name = r.text("name")
         self.id = id
         idValid = IDCompare.isValid(id)
-        var b = ListValue.isoDate(r.text("birth_date"))
-        if b == nil, idValid, let parsed = IDNumber(id) { b = parsed.birthISO }
-        birth = b
-        var s = ListValue.sexCode(r.text("sex"))
-        if s.isEmpty, idValid, let parsed = IDNumber(id) { s = parsed.sexCode }
-        sex = s
+        (birth, sex) = ListValue.birthAndSex(r, id: id, idValid: idValid)
         household = r.text("household")
         coldAt = store.append([r.src, r.text("station"), r.text("village"), r.text("group"), NameKey.plain(r.text("address"))])
     }
@@ -548,14 +538,9 @@ public final class CrosscheckEngine {
     /// characters differ (a digit, a swapped pair), or at most 31 days apart.
     static func nearDate(_ a: String?, _ b: String?) -> Bool {
         guard let a, let b else { return false }
+        if IDCompare.differingPositions(a, b) <= 2 { return true }
         // Most names collide with people born decades apart: the years settle it cheaply.
-        if let ya = Int(a.prefix(4)), let yb = Int(b.prefix(4)), abs(ya - yb) > 1, a.utf8.count == b.utf8.count {
-            var diff = 0
-            for (x, y) in zip(a.utf8, b.utf8) where x != y { diff += 1 }
-            return diff <= 2
-        }
-        let ua = Array(a.utf8), ub = Array(b.utf8)
-        if ua.count == ub.count && zip(ua, ub).filter({ $0 != $1 }).count <= 2 { return true }
+        if let ya = Int(a.prefix(4)), let yb = Int(b.prefix(4)), abs(ya - yb) > 1 { return false }
         guard let da = Dates.days(a), let db = Dates.days(b) else { return false }
         return abs(da - db) <= 31
     }
