@@ -143,16 +143,16 @@ struct CrossCandidate {
 public final class CrosscheckEngine {
     let config: CrosscheckConfig
     var entries: [CrossEntry] = []
-    var byID: [String: [Int]] = [:]
-    var byPinyin: [String: [Int]] = [:]
-    var byBirthDate: [String: [Int]] = [:]
+    var byID: [UTF8Key: [Int]] = [:]
+    var byPinyin: [UTF8Key: [Int]] = [:]
+    var byBirthDate: [UTF8Key: [Int]] = [:]
     /// Birth certificates by `date|pinyin`: the children whose names can agree.
-    var byBirthDateName: [String: [Int]] = [:]
+    var byBirthDateName: [UTF8Key: [Int]] = [:]
     /// Register persons born on a certificate's date (one entry per person, not per pair: a day
     /// has dozens of certificates and dozens of babies); milk-name matches look here at the end.
-    var datePersons: [String: [Int]] = [:]
-    var byBirthName: [String: [Int]] = [:]
-    var byParentID: [String: [Int]] = [:]
+    var datePersons: [UTF8Key: [Int]] = [:]
+    var byBirthName: [UTF8Key: [Int]] = [:]
+    var byParentID: [UTF8Key: [Int]] = [:]
     var persons: [PersonSnap] = []
     var candidates: [[CrossCandidate]] = []
     /// Per birth entry: the register persons holding the mother's and the father's number.
@@ -177,15 +177,15 @@ public final class CrosscheckEngine {
             entries.append(e)
             if e.kind == RecordKind.birth {
                 if let b = e.birth {
-                    byBirthDate[b, default: []].append(k)
-                    byBirthDateName[b + "|" + e.pinyin, default: []].append(k)
+                    byBirthDate[UTF8Key(b), default: []].append(k)
+                    byBirthDateName[UTF8Key(b + "|" + e.pinyin), default: []].append(k)
                 }
-                if !e.pinyin.isEmpty { byBirthName[e.pinyin, default: []].append(k) }
-                if !e.motherKey.isEmpty { byParentID[e.motherKey, default: []].append(k) }
-                if !e.fatherKey.isEmpty && e.fatherKey != e.motherKey { byParentID[e.fatherKey, default: []].append(k) }
+                if !e.pinyin.isEmpty { byBirthName[UTF8Key(e.pinyin), default: []].append(k) }
+                if !e.motherKey.isEmpty { byParentID[UTF8Key(e.motherKey), default: []].append(k) }
+                if !e.fatherKey.isEmpty && e.fatherKey != e.motherKey { byParentID[UTF8Key(e.fatherKey), default: []].append(k) }
             } else {
-                if !e.idKey.isEmpty { byID[e.idKey, default: []].append(k) }
-                if !e.pinyin.isEmpty { byPinyin[e.pinyin, default: []].append(k) }
+                if !e.idKey.isEmpty { byID[UTF8Key(e.idKey), default: []].append(k) }
+                if !e.pinyin.isEmpty { byPinyin[UTF8Key(e.pinyin), default: []].append(k) }
             }
         }
         candidates = Array(repeating: [], count: entries.count)
@@ -203,10 +203,10 @@ public final class CrosscheckEngine {
             return snap!
         }
         if !idKey.isEmpty {
-            if let hits = byID[idKey] {
+            if let hits = byID[UTF8Key(idKey)] {
                 for k in hits { consider(k, snapshot()) }
             }
-            if let hits = byParentID[idKey] {
+            if let hits = byParentID[UTF8Key(idKey)] {
                 // The parent's number must be held by a person of the parent's name: a number
                 // held by someone else (a typo, a shared number) gives no household.
                 let p = snapshot()
@@ -222,7 +222,7 @@ public final class CrosscheckEngine {
         let birthISO = byBirthDate.isEmpty ? nil : ListValue.isoDate(r.text("birth_date"))
         // The name's pinyin key, looked up once for the three indexes that use it.
         let py = name.isEmpty ? "" : pinyin(name)
-        if !name.isEmpty, !byBirthName.isEmpty, let hits = byBirthName[py] {
+        if !name.isEmpty, !byBirthName.isEmpty, let hits = byBirthName[UTF8Key(py)] {
             // A registered child whose birth date was mistyped: same name, another date; it
             // counts only in a parent's household (decided at the end).
             for k in hits where birthISO != entries[k].birth && Self.nearDate(birthISO, entries[k].birth) {
@@ -231,7 +231,7 @@ public final class CrosscheckEngine {
                 if names.agrees { candidates[k].append(CrossCandidate(person: p, basis: .nameOnly, names: names, weight: 2, dateAgrees: false)) }
             }
         }
-        if !name.isEmpty, let hits = byPinyin[py] {
+        if !name.isEmpty, let hits = byPinyin[UTF8Key(py)] {
             // Without the same number, every link needs the birth dates not to differ: skip the
             // crowd of namesakes born on other days before building anything for them.
             let birth = ListValue.isoDate(r.text("birth_date"))
@@ -248,10 +248,10 @@ public final class CrosscheckEngine {
                 consider(k, snapshot())
             }
         }
-        if let b = birthISO, byBirthDate[b] != nil {
+        if let b = birthISO, byBirthDate[UTF8Key(b)] != nil {
             let p = snapshot()
-            datePersons[b, default: []].append(p)
-            if !name.isEmpty, let hits = byBirthDateName[b + "|" + py] {
+            datePersons[UTF8Key(b), default: []].append(p)
+            if !name.isEmpty, let hits = byBirthDateName[UTF8Key(b + "|" + py)] {
                 for k in hits { considerBirth(k, p) }
             }
         }
@@ -259,11 +259,11 @@ public final class CrosscheckEngine {
 
     /// The pinyin key of a register name, cached: names repeat a lot in a county (王伟, 李娜),
     /// and the cache is bounded so memory still grows with the lists, not the register.
-    var pinyinCache: [String: String] = [:]
+    var pinyinCache: [UTF8Key: String] = [:]
     func pinyin(_ name: String) -> String {
-        if let p = pinyinCache[name] { return p }
+        if let p = pinyinCache[UTF8Key(name)] { return p }
         let p = NameKey.pinyin(name)
-        if pinyinCache.count < 65_536 { pinyinCache[name] = p }
+        if pinyinCache.count < 65_536 { pinyinCache[UTF8Key(name)] = p }
         return p
     }
 
@@ -458,7 +458,7 @@ public final class CrosscheckEngine {
             // certificate carries a milk name): candidates made only now that homes are known.
             let e = entries[k], home = homes(k)
             guard !home.isEmpty, let b = e.birth else { continue }
-            for p in datePersons[b] ?? [] where home.contains(persons[p].household) {
+            for p in datePersons[UTF8Key(b)] ?? [] where home.contains(persons[p].household) {
                 let s = persons[p]
                 if !e.sex.isEmpty && !s.sex.isEmpty && e.sex != s.sex { continue }
                 let names = NameKey.relation(e.name, s.name)

@@ -18,7 +18,7 @@ public struct OrdersConfig: Sendable {
 
 /// The register persons orders quote: the values as registered (before normalize), kept in a
 /// PackedStore so that a million of them stay small (or spill to a temporary file).
-public struct PersonRows {
+public final class PersonRows {
     /// Field order of the stored values after the place's location: registered values first,
     /// then the normalized relation, ID, name and birth date the order number is derived from.
     public static let personFields = ["name", "sex", "ethnicity", "birth_date", "id_number", "relation", "relation_code", "id_norm", "name_norm", "birth_norm"]
@@ -38,7 +38,8 @@ public struct PersonRows {
 
     /// Remembers a (normalized or raw) person record. Cheap on purpose: every person of the
     /// register passes here; keys are derived only for the few that orders cite.
-    public mutating func add(_ r: Record) {
+    public func add(_ r: Record) {
+        recent = []
         let v = RegisteredView(r)
         let place = [v.household, v.village, v.group, v.address, v.station]
         let loc: UInt64
@@ -53,9 +54,21 @@ public struct PersonRows {
                           v.birthNorm == v.birthDate ? "" : v.birthNorm])
     }
 
+    /// The last few lookups: an order asks for its persons several times in a row (number,
+    /// location, persons, text).
+    private var recent: [(src: String, values: [String: String]?)] = []
+
     /// The values of `src` by field name, with `src`, `id_key` (18-digit form) and `name_key`
     /// (name and ISO birth date) for order numbers; nil for a src never seen.
     public subscript(src: String) -> [String: String]? {
+        if let hit = recent.first(where: { sameBytes($0.src, src) }) { return hit.values }
+        let v = lookup(src)
+        if recent.count == 8 { recent.removeFirst() }
+        recent.append((src, v))
+        return v
+    }
+
+    func lookup(_ src: String) -> [String: String]? {
         guard let parts = store.get(src), let first = parts.first, let loc = UInt64(first, radix: 36) else { return nil }
         var d: [String: String] = ["src": src]
         let place = places.get(loc)

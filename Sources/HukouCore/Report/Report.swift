@@ -59,9 +59,9 @@ public final class ReportBuilder {
     var outOfPolicyCount = 0
     var unmatched = CSV(header: ["名单", "名单记录", "姓名", "公民身份号码", "日期", "原因"])
     var orderTexts = ""
-    var villageIndex: [String: Int32] = [:]
+    var villageIndex: [UTF8Key: Int32] = [:]
     var villageNames: [String] = []
-    var groupIndex: [String: Int32] = [:]
+    var groupIndex: [UTF8Key: Int32] = [:]
     var groupNames: [String] = []
     /// The rows as they arrive (sort keys, src hash, where the cells are, household number and
     /// birth date as registered), spilled with the cells: read back into `rows` by `build`.
@@ -98,11 +98,12 @@ public final class ReportBuilder {
         let text: UInt64
     }
 
-    /// The index of `name` in `names`, added when new.
-    static func intern(_ name: String, _ index: inout [String: Int32], _ names: inout [String]) -> Int32 {
-        if let k = index[name] { return k }
+    /// The index of `name` in `names`, added when new (keyed by the bytes: hashing a Chinese
+    /// string as a String checks canonical equivalence, several times slower).
+    static func intern(_ name: String, _ index: inout [UTF8Key: Int32], _ names: inout [String]) -> Int32 {
+        if let k = index[UTF8Key(name)] { return k }
         let k = Int32(names.count)
-        index[name] = k
+        index[UTF8Key(name)] = k
         names.append(name)
         return k
     }
@@ -145,8 +146,8 @@ public final class ReportBuilder {
 
     /// Reads the stored rows back, household numbers and birth dates each kept once.
     func loadRows() -> (households: [String], births: [String]) {
-        var householdIndex: [String: Int32] = [:], householdNames: [String] = []
-        var birthIndex: [String: Int32] = [:], birthNames: [String] = []
+        var householdIndex: [UTF8Key: Int32] = [:], householdNames: [String] = []
+        var birthIndex: [UTF8Key: Int32] = [:], birthNames: [String] = []
         rows = []
         rowStore.forEach { _, b in
             func word(_ k: Int) -> UInt64 { b.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).littleEndian }
