@@ -52,7 +52,9 @@ enum OrderText {
             let sex = ListValue.sexCode(entry.text("sex")) == "2" ? "女" : ListValue.sexCode(entry.text("sex")) == "1" ? "男" : ""
             var facts = "事由：婴儿\(entry.text("name"))\(sex.isEmpty ? "" : "（\(sex)）")于\(day(entry.text("birth_date")))出生"
             if !entry.text("certificate").isEmpty { facts += "（出生医学证明编号\(entry.text("certificate"))）" }
-            facts += "，母亲\(entry.text("mother_name"))，父亲\(entry.text("father_name"))，至今未申报出生登记。"
+            // A parent the certificate leaves blank is not named (no empty "父亲，").
+            for (role, name) in [("母亲", entry.text("mother_name")), ("父亲", entry.text("father_name"))] where !name.isEmpty { facts += "，\(role)\(name)" }
+            facts += "，至今未申报出生登记。"
             lines.append(facts)
             if let p = parent { lines.append("落户：\(role)\(who(p.src))所在户。") }
             lines.append("处理：请于\(due)前通知申报人持出生医学证明办理出生登记。")
