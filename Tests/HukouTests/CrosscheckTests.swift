@@ -115,6 +115,14 @@ struct CrosscheckTests {
         // Nothing is left in the directory: the file was unlinked when created.
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("hukou-spill-") }
         #expect(left.isEmpty)
+        // A directory that cannot take the file keeps the chunks in memory.
+        let nowhere = ByteArena(spillDirectory: "/nonexistent-hukou-dir", chunkSize: 64)
+        #expect(!nowhere.spills)
+        let locs = texts.map { nowhere.append($0) }
+        #expect(locs.map { nowhere.string($0) } == texts)
+        var seen: [String] = []
+        spilled.forEach { _, b in seen.append(String(decoding: b, as: UTF8.self)) }
+        #expect(Array(seen.prefix(texts.count)) == texts)
     }
 
     @Test func spillingChangesNoOrderNorReport() throws {
