@@ -194,6 +194,8 @@ public final class ByteOutput {
     private var buffer: [UInt8] = []
     private let flushAt: Int
     private var atomic: AtomicFile?
+    /// Set for a device or FIFO opened by path: closed by `close()`.
+    private var ownedFD = false
 
     /// Standard output.
     public static func stdout() -> ByteOutput { ByteOutput(name: "<stdout>", fd: 1, atomic: nil) }
@@ -201,8 +203,18 @@ public final class ByteOutput {
     /// Standard error, unbuffered enough for diagnostics (flushed on every call).
     public static func stderr() -> ByteOutput { ByteOutput(name: "<stderr>", fd: 2, atomic: nil, flushAt: 0) }
 
-    /// A file written under a temporary name and renamed into place by `close()`.
+    /// A file written under a temporary name and renamed into place by `close()`. A path that
+    /// names something other than a regular file (`/dev/null`, a FIFO, a terminal) is written
+    /// directly: renaming a temporary over it would replace the device with a file.
     public static func file(_ path: String, mode: mode_t = 0o644) throws(IOFailure) -> ByteOutput {
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR {
+            let f = Glibc.open(path, O_WRONLY | O_CLOEXEC)
+            guard f >= 0 else { throw .cannotCreate(path: path, reason: errnoText()) }
+            let out = ByteOutput(name: path, fd: f, atomic: nil)
+            out.ownedFD = true
+            return out
+        }
         let a = try AtomicFile(path: path, mode: mode)
         return ByteOutput(name: path, fd: a.fd, atomic: a)
     }
@@ -270,6 +282,10 @@ public final class ByteOutput {
     /// Flushes and, for a file, renames it into place. Call once, after the last write.
     public func close() throws(IOFailure) {
         try flush()
+        if ownedFD {
+            ownedFD = false
+            Glibc.close(fd)
+        }
         if let a = atomic {
             atomic = nil
             try a.commit()
@@ -283,7 +299,10 @@ public final class ByteOutput {
         atomic = nil
     }
 
-    deinit { atomic?.abandon() }
+    deinit {
+        atomic?.abandon()
+        if ownedFD { Glibc.close(fd) }
+    }
 }
 
 /// A file created as `.NAME.tmp-PID` beside its destination and renamed over it when complete,

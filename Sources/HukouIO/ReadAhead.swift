@@ -20,7 +20,7 @@ public final class ReadAheadNDJSONReader {
     /// Lines per chunk, and bytes: whichever fills first ends the chunk.
     static let chunkLines = 256
     static let chunkBytes = 1 << 20
-    static let maxChunksAhead = 8
+    static let maxChunksAhead = 4
 
     /// Starts reading `input` on a splitter thread and `workers` parser threads. With
     /// `workers == 0`, or when the system refuses threads, reading happens inside `nextBatch`.

@@ -18,7 +18,7 @@ public final class WriteBehindRecordWriter {
     private var writer = JSONWriter(capacity: 1 << 17)
 
     static let batchSize = 128
-    static let maxBatchesAhead = 8
+    static let maxBatchesAhead = 4
     static let flushAt = 1 << 16
 
     /// Writes to `output` from `threads` serializer threads (0: on the caller's thread, as also

@@ -24,7 +24,7 @@ public final class OrdersStage: Stage {
     }
 
     public func finish(_ out: Emitter) throws {
-        for r in builder.build() { try out.create(r) }
+        try builder.build { try out.create($0) }
     }
 }
 
@@ -64,6 +64,7 @@ public struct OrdersCommand: StageCommand {
         var config = OrdersConfig()
         config.asOf = asOf
         config.dueDays = dueDays
+        config.spillDirectory = ByteArena.defaultSpillDirectory
         return .filter(OrdersStage(builder: OrderBuilder(config: config)))
     }
 }

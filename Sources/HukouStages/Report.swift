@@ -74,6 +74,7 @@ public struct ReportCommand: StageCommand {
     public func makeStage(_ context: StageContext) throws -> StageInstance {
         var config = ReportConfig()
         config.mask = mask
+        config.spillDirectory = ByteArena.defaultSpillDirectory
         let dir = out, excel = excel
         return .filter(ReportStage(builder: ReportBuilder(config: config)) { file in
             try ReportWriter.write(file, into: dir, excel: excel)
@@ -86,18 +87,26 @@ enum ReportWriter {
     static func write(_ f: ReportFile, into dir: String, excel: Bool) throws {
         try makeDirectories(dir)
         do {
-            var bytes: [UInt8]
+            var bytes: [UInt8] = []
             if excel && f.isCSV {
                 let crlf = f.text.replacingOccurrences(of: "\n", with: "\r\n")
                 do { bytes = try Iconv.encode(crlf, to: "GB18030") } catch {
                     throw StageError.badData(src: f.name, message: "a character cannot be written in GB18030")
                 }
-            } else {
-                bytes = Array(f.text.utf8)
             }
             let o = try ByteOutput.file(dir + "/" + f.name, mode: 0o600)
             do {
-                try o.write(bytes)
+                if excel && f.isCSV {
+                    try o.write(bytes)
+                } else {
+                    // In pieces: the orders' texts of a county are tens of MB, not worth a copy.
+                    var rest = Substring(f.text).utf8
+                    while !rest.isEmpty {
+                        let piece = rest.prefix(1 << 16)
+                        try o.write(piece)
+                        rest = rest[piece.endIndex...]
+                    }
+                }
                 try o.close()
             } catch {
                 o.discard()

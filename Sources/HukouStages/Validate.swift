@@ -18,15 +18,9 @@ public final class ValidateStage: Stage {
 
     public func process(_ record: Record, _ out: Emitter) throws {
         guard record.kind == RecordKind.person else { return try out.pass(record) }
-        let (findings, member) = checker.check(record)
+        let (findings, member, household) = checker.checkPerson(record)
         try out.pass(record)
         for f in findings { try out.create(f.record(stage: "validate")) }
-        let household: String
-        switch record["household"] {
-        case .string(let s)?: household = s
-        case .number(let s)?: household = s
-        default: household = ""
-        }
         guard !household.isEmpty else { return }
         do {
             try grouper.add(household: household, member: member) { _, members in

@@ -1,4 +1,5 @@
 // Unit tests of the cross-check comparisons, the order numbers and dates, and the report helpers.
+import Foundation
 import Testing
 import HukouCore
 import HukouIO
@@ -75,7 +76,7 @@ struct CrosscheckTests {
     }
 
     @Test func packedStoreAndArena() {
-        var s = PackedStore()
+        let s = PackedStore()
         s.add("a.csv:2", ["王伟", "", "430321198503121234"])
         s.add("a.csv:3", ["李娜"])
         s.add("a.csv:2", ["王伟", "x"])
@@ -88,5 +89,78 @@ struct CrosscheckTests {
         let q = a.append([""])
         #expect(a.get(p) == ["src", "", "a,b"])
         #expect(a.get(q) == [""])
+    }
+
+    @Test func byteArenaSpillsToATemporaryFileAndReadsBack() throws {
+        // Chunks of 64 bytes: most blobs are read back from the file, some through one window,
+        // some across windows; a blob larger than a chunk gets one of its own.
+        let dir = FileManager.default.temporaryDirectory.path
+        let spilled = ByteArena(spillDirectory: dir, chunkSize: 64)
+        let memory = ByteArena(chunkSize: 64)
+        #expect(spilled.spills && !memory.spills)
+        var texts: [String] = []
+        for k in 0..<3000 { texts.append(String(repeating: "王伟\(k)", count: k % 7) + (k == 1500 ? String(repeating: "x", count: 20000) : "")) }
+        let a = texts.map { spilled.append($0) }, b = texts.map { memory.append($0) }
+        for k in [2999, 0, 1500, 17, 2998, 1, 1499] + Array(0..<3000) {
+            #expect(spilled.string(a[k]) == texts[k])
+            #expect(memory.string(b[k]) == texts[k])
+        }
+        var r = Record.make(kind: "finding", src: "a.csv:2")
+        r.append("weight", .double(12.5, digits: 1))
+        r.append("entry", .object(["name": .string("王\"伟\u{1F}"), "n": .array([.null, .bool(true)])]))
+        let w = JSONWriter()
+        let at = spilled.append(r, w)
+        _ = spilled.append(String(repeating: "y", count: 200))
+        #expect(spilled.record(at) == r)
+        // Nothing is left in the directory: the file was unlinked when created.
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("hukou-spill-") }
+        #expect(left.isEmpty)
+        // A directory that cannot take the file keeps the chunks in memory.
+        let nowhere = ByteArena(spillDirectory: "/nonexistent-hukou-dir", chunkSize: 64)
+        #expect(!nowhere.spills)
+        let locs = texts.map { nowhere.append($0) }
+        #expect(locs.map { nowhere.string($0) } == texts)
+        var seen: [String] = []
+        spilled.forEach { _, b in seen.append(String(decoding: b, as: UTF8.self)) }
+        #expect(Array(seen.prefix(texts.count)) == texts)
+    }
+
+    @Test func spillingChangesNoOrderNorReport() throws {
+        // The same persons and findings through builders that spill (20,000 persons fill several
+        // 1 MiB chunks) and builders that do not give the same orders and report files.
+        func run(_ spill: String?) throws -> ([Record], [String]) {
+            var oc = OrdersConfig()
+            oc.spillDirectory = spill
+            var rc = ReportConfig()
+            rc.spillDirectory = spill
+            let orders = OrderBuilder(config: oc), report = ReportBuilder(config: rc)
+            for k in 0..<20_000 {
+                var p = Record.make(kind: "person", src: "r.csv:\(k + 2)")
+                for (f, v) in [("household", "H\(k / 3)"), ("name", "张\(k % 11)"), ("sex", k % 2 == 0 ? "1" : "2"), ("birth_date", "19\(50 + k % 40)-01-0\(1 + k % 9)"),
+                               ("id_number", ""), ("relation", k % 3 == 0 ? "02" : "20"), ("village", "村\(k / 5000)"), ("group", "第\(k % 3 + 1)组"), ("station", "所"), ("address", "地址\(k / 3)")] {
+                    p.append(f, .string(v))
+                }
+                orders.addPerson(p)
+                report.addPerson(p)
+            }
+            for k in stride(from: 0, to: 20_000, by: 7) {
+                var f = Record.make(kind: "finding", src: "r.csv:\(k + 2)")
+                f.append("code", .string("ID_MISSING"))
+                f.append("severity", .string("error"))
+                f.append("refs", .strings(["r.csv:\(k + 2)"]))
+                orders.addFinding(f)
+            }
+            var out: [Record] = []
+            orders.build { o in
+                out.append(o)
+                report.addOrder(o)
+            }
+            var files: [String] = []
+            try report.build { files.append($0.name + "\n" + $0.text) }
+            return (out, files)
+        }
+        let a = try run(FileManager.default.temporaryDirectory.path), b = try run(nil)
+        #expect(a.0.count == 2858 && a.0 == b.0)
+        #expect(a.1 == b.1)
     }
 }

@@ -129,4 +129,21 @@ struct DriverTests {
             #expect(r.stderr.contains("No space left on device"), "\(r.stderr)")
         }
     }
+
+    /// `-o` onto a device or FIFO writes to it: the atomic rename must never replace /dev/null
+    /// or a FIFO another process reads with a regular file (tested on a FIFO: a failure must
+    /// not break the machine's /dev/null).
+    @Test func outputToADeviceOrFIFOIsWrittenInPlace() throws {
+        let dir = try makeTempDir()
+        let r = try sh("""
+            mkfifo out.fifo
+            timeout 20 cat out.fifo > got.ndjson &
+            echo '{"a":2}' | hukou cat -o out.fifo
+            wait
+            test -p out.fifo && echo fifo-kept
+            cat got.ndjson
+            """, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.out == "fifo-kept\n{\"a\":2}\n")
+    }
 }

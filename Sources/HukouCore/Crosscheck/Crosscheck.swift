@@ -56,10 +56,10 @@ public enum LinkBasis: String, Sendable, Comparable {
 struct CrossEntry {
     let kind: String
     let src: String
-    let order: Int
-    /// The entry's own fields (without `kind`, `src` and normalize's derived objects): the
-    /// evidence findings quote; the only copy of the entry kept.
-    let fields: JSONObject
+    /// Where the entry's own fields (without `kind`, `src` and normalize's derived objects) are
+    /// in the engine's evidence store, as compact JSON: the evidence findings quote, and the
+    /// only copy of the entry kept (a parsed record takes several times the bytes).
+    let fieldsAt: UInt64
     let name: String
     let pinyin: String
     let id: String
@@ -72,74 +72,60 @@ struct CrossEntry {
     let motherKey: String
     let fatherKey: String
     let outOfPolicy: Bool
+    /// The parents' names on a birth certificate ("" on other lists).
+    let motherName: String
+    let fatherName: String
     /// Age at death as the death list states it (年龄), when it is a number.
     let age: Int?
     /// The address (住址) without spaces; "" when absent.
     let address: String
 
-    init(_ r: Record, kind: String, order: Int) {
+    init(_ r: Record, kind: String, store: ByteArena, writer: JSONWriter) {
         self.kind = kind
         self.src = r.src
-        self.order = order
         var o = JSONObject()
         for f in r where !["kind", "src", "keys", "labels", "registered"].contains(f.key) { o.append(f.key, f.value) }
-        fields = o
+        fieldsAt = store.append(o, writer)
         name = r.text("name")
         pinyin = NameKey.pinyin(name)
         id = IDCompare.usable(r.text("id_number"))
         idKey = IDCompare.key(id)
         idValid = IDCompare.isValid(id)
-        var b = ListValue.isoDate(r.text("birth_date"))
-        if b == nil, idValid, let parsed = IDNumber(id) { b = parsed.birthISO }
-        birth = b
-        var s = ListValue.sexCode(r.text("sex"))
-        if s.isEmpty, idValid, let parsed = IDNumber(id) { s = parsed.sexCode }
-        sex = s
+        (birth, sex) = ListValue.birthAndSex(r, id: id, idValid: idValid)
         let dateField = ["death": "death_date", "enlistment": "enlist_date", "emigration": "settle_date"][kind] ?? ""
         date = dateField.isEmpty ? nil : ListValue.isoDate(r.text(dateField))
         motherKey = IDCompare.key(IDCompare.usable(r.text("mother_id")))
         fatherKey = IDCompare.key(IDCompare.usable(r.text("father_id")))
         outOfPolicy = kind == "birth" && ListValue.isOutOfPolicy(r.text("in_policy"))
+        motherName = kind == "birth" ? r.text("mother_name") : ""
+        fatherName = kind == "birth" ? r.text("father_name") : ""
         age = Int(r.text("age").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "岁", with: ""))
         address = NameKey.plain(r.text("address"))
     }
-
-    /// The entry's fields for evidence: everything but `kind`, `src` and derived keys.
-    var evidence: JSONValue { .object(fields) }
 }
 
-/// What crosscheck keeps of a register person that hit a list key.
+/// What crosscheck keeps of a register person that hit a list key (tens of thousands in a
+/// county): the values comparisons read, and where the rest is (see `PersonSnap.Cold`).
 struct PersonSnap {
-    let order: Int
-    let src: String
     let name: String
     let id: String
     let idValid: Bool
     let birth: String?
     let sex: String
     let household: String
-    let village: String
-    let group: String
-    let station: String
-    let address: String
+    /// Where src, station, village, group and address are in the engine's snapshot store.
+    let coldAt: UInt64
 
-    init(_ r: Record, order: Int, id: String) {
-        self.order = order
-        src = r.src
+    /// The values only findings and tie-breaks read, in their order in the store.
+    enum Cold: Int { case src, station, village, group, address }
+
+    init(_ r: Record, id: String, store: inout TextArena) {
         name = r.text("name")
         self.id = id
         idValid = IDCompare.isValid(id)
-        var b = ListValue.isoDate(r.text("birth_date"))
-        if b == nil, idValid, let parsed = IDNumber(id) { b = parsed.birthISO }
-        birth = b
-        var s = ListValue.sexCode(r.text("sex"))
-        if s.isEmpty, idValid, let parsed = IDNumber(id) { s = parsed.sexCode }
-        sex = s
+        (birth, sex) = ListValue.birthAndSex(r, id: id, idValid: idValid)
         household = r.text("household")
-        village = r.text("village")
-        group = r.text("group")
-        station = r.text("station")
-        address = NameKey.plain(r.text("address"))
+        coldAt = store.append([r.src, r.text("station"), r.text("village"), r.text("group"), NameKey.plain(r.text("address"))])
     }
 }
 
@@ -157,41 +143,49 @@ struct CrossCandidate {
 public final class CrosscheckEngine {
     let config: CrosscheckConfig
     var entries: [CrossEntry] = []
-    var byID: [String: [Int]] = [:]
-    var byPinyin: [String: [Int]] = [:]
-    var byBirthDate: [String: [Int]] = [:]
+    var byID: [UTF8Key: [Int]] = [:]
+    var byPinyin: [UTF8Key: [Int]] = [:]
+    var byBirthDate: [UTF8Key: [Int]] = [:]
     /// Birth certificates by `date|pinyin`: the children whose names can agree.
-    var byBirthDateName: [String: [Int]] = [:]
+    var byBirthDateName: [UTF8Key: [Int]] = [:]
     /// Register persons born on a certificate's date (one entry per person, not per pair: a day
     /// has dozens of certificates and dozens of babies); milk-name matches look here at the end.
-    var datePersons: [String: [Int]] = [:]
-    var byBirthName: [String: [Int]] = [:]
-    var byParentID: [String: [Int]] = [:]
+    var datePersons: [UTF8Key: [Int]] = [:]
+    var byBirthName: [UTF8Key: [Int]] = [:]
+    var byParentID: [UTF8Key: [Int]] = [:]
     var persons: [PersonSnap] = []
     var candidates: [[CrossCandidate]] = []
     /// Per birth entry: the register persons holding the mother's and the father's number.
     var mothers: [Int: Int] = [:]
     var fathers: [Int: Int] = [:]
-    var seen = 0
+    /// The entries' own fields as compact JSON (see `CrossEntry.fieldsAt`).
+    var evidenceStore = ByteArena()
+    /// The persons' values that comparisons do not read (see `PersonSnap.coldAt`).
+    var snapStore = TextArena()
+
+    /// A person's value from the snapshot store.
+    func cold(_ p: PersonSnap, _ v: PersonSnap.Cold) -> String { snapStore.get(p.coldAt)[v.rawValue] }
 
     /// Indexes the lists (each record's kind must be one of death, enlistment, emigration, birth).
     public init(lists: [Record], config: CrosscheckConfig) {
         self.config = config
+        let writer = JSONWriter(capacity: 4096)
+        entries.reserveCapacity(lists.count)
         for r in lists {
-            let e = CrossEntry(r, kind: r.kind, order: entries.count)
+            let e = CrossEntry(r, kind: r.kind, store: evidenceStore, writer: writer)
             let k = entries.count
             entries.append(e)
             if e.kind == RecordKind.birth {
                 if let b = e.birth {
-                    byBirthDate[b, default: []].append(k)
-                    byBirthDateName[b + "|" + e.pinyin, default: []].append(k)
+                    byBirthDate[UTF8Key(b), default: []].append(k)
+                    byBirthDateName[UTF8Key(b + "|" + e.pinyin), default: []].append(k)
                 }
-                if !e.pinyin.isEmpty { byBirthName[e.pinyin, default: []].append(k) }
-                if !e.motherKey.isEmpty { byParentID[e.motherKey, default: []].append(k) }
-                if !e.fatherKey.isEmpty && e.fatherKey != e.motherKey { byParentID[e.fatherKey, default: []].append(k) }
+                if !e.pinyin.isEmpty { byBirthName[UTF8Key(e.pinyin), default: []].append(k) }
+                if !e.motherKey.isEmpty { byParentID[UTF8Key(e.motherKey), default: []].append(k) }
+                if !e.fatherKey.isEmpty && e.fatherKey != e.motherKey { byParentID[UTF8Key(e.fatherKey), default: []].append(k) }
             } else {
-                if !e.idKey.isEmpty { byID[e.idKey, default: []].append(k) }
-                if !e.pinyin.isEmpty { byPinyin[e.pinyin, default: []].append(k) }
+                if !e.idKey.isEmpty { byID[UTF8Key(e.idKey), default: []].append(k) }
+                if !e.pinyin.isEmpty { byPinyin[UTF8Key(e.pinyin), default: []].append(k) }
             }
         }
         candidates = Array(repeating: [], count: entries.count)
@@ -199,30 +193,28 @@ public final class CrosscheckEngine {
 
     /// Looks at one register person; keeps a snapshot only when it hits a list key.
     public func observe(_ r: Record) {
-        let order = seen
-        seen += 1
         let id = IDCompare.usable(r.text("id_number"))
         let idKey = IDCompare.key(id)
         var snap: Int? = nil
         func snapshot() -> Int {
             if let s = snap { return s }
-            persons.append(PersonSnap(r, order: order, id: id))
+            persons.append(PersonSnap(r, id: id, store: &snapStore))
             snap = persons.count - 1
             return snap!
         }
         if !idKey.isEmpty {
-            if let hits = byID[idKey] {
+            if let hits = byID[UTF8Key(idKey)] {
                 for k in hits { consider(k, snapshot()) }
             }
-            if let hits = byParentID[idKey] {
+            if let hits = byParentID[UTF8Key(idKey)] {
                 // The parent's number must be held by a person of the parent's name: a number
                 // held by someone else (a typo, a shared number) gives no household.
                 let p = snapshot()
                 let name = persons[p].name
                 for k in hits {
                     let e = entries[k]
-                    if e.motherKey == idKey, mothers[k] == nil, NameKey.relation(e.fields.text("mother_name"), name) != .different { mothers[k] = p }
-                    if e.fatherKey == idKey, fathers[k] == nil, NameKey.relation(e.fields.text("father_name"), name) != .different { fathers[k] = p }
+                    if e.motherKey == idKey, mothers[k] == nil, NameKey.relation(e.motherName, name) != .different { mothers[k] = p }
+                    if e.fatherKey == idKey, fathers[k] == nil, NameKey.relation(e.fatherName, name) != .different { fathers[k] = p }
                 }
             }
         }
@@ -230,7 +222,7 @@ public final class CrosscheckEngine {
         let birthISO = byBirthDate.isEmpty ? nil : ListValue.isoDate(r.text("birth_date"))
         // The name's pinyin key, looked up once for the three indexes that use it.
         let py = name.isEmpty ? "" : pinyin(name)
-        if !name.isEmpty, !byBirthName.isEmpty, let hits = byBirthName[py] {
+        if !name.isEmpty, !byBirthName.isEmpty, let hits = byBirthName[UTF8Key(py)] {
             // A registered child whose birth date was mistyped: same name, another date; it
             // counts only in a parent's household (decided at the end).
             for k in hits where birthISO != entries[k].birth && Self.nearDate(birthISO, entries[k].birth) {
@@ -239,7 +231,7 @@ public final class CrosscheckEngine {
                 if names.agrees { candidates[k].append(CrossCandidate(person: p, basis: .nameOnly, names: names, weight: 2, dateAgrees: false)) }
             }
         }
-        if !name.isEmpty, let hits = byPinyin[py] {
+        if !name.isEmpty, let hits = byPinyin[UTF8Key(py)] {
             // Without the same number, every link needs the birth dates not to differ: skip the
             // crowd of namesakes born on other days before building anything for them.
             let birth = ListValue.isoDate(r.text("birth_date"))
@@ -256,10 +248,10 @@ public final class CrosscheckEngine {
                 consider(k, snapshot())
             }
         }
-        if let b = birthISO, byBirthDate[b] != nil {
+        if let b = birthISO, byBirthDate[UTF8Key(b)] != nil {
             let p = snapshot()
-            datePersons[b, default: []].append(p)
-            if !name.isEmpty, let hits = byBirthDateName[b + "|" + py] {
+            datePersons[UTF8Key(b), default: []].append(p)
+            if !name.isEmpty, let hits = byBirthDateName[UTF8Key(b + "|" + py)] {
                 for k in hits { considerBirth(k, p) }
             }
         }
@@ -267,11 +259,11 @@ public final class CrosscheckEngine {
 
     /// The pinyin key of a register name, cached: names repeat a lot in a county (王伟, 李娜),
     /// and the cache is bounded so memory still grows with the lists, not the register.
-    var pinyinCache: [String: String] = [:]
+    var pinyinCache: [UTF8Key: String] = [:]
     func pinyin(_ name: String) -> String {
-        if let p = pinyinCache[name] { return p }
+        if let p = pinyinCache[UTF8Key(name)] { return p }
         let p = NameKey.pinyin(name)
-        if pinyinCache.count < 200_000 { pinyinCache[name] = p }
+        if pinyinCache.count < 65_536 { pinyinCache[UTF8Key(name)] = p }
         return p
     }
 
@@ -290,8 +282,10 @@ public final class CrosscheckEngine {
         if let a = e.age, let d = e.date, let b = s.birth, let real = ListValue.years(from: b, to: d) {
             if abs(real - a) <= 1 { ageAgrees = true } else { ageDiffers = true }
         }
-        let addressAgrees = Self.addressesAgree(e.address, s.address)
-        let addressDiffers = !e.address.isEmpty && !s.address.isEmpty && !addressAgrees
+        // The registered address is read only for a list entry that has one.
+        let address = e.address.isEmpty ? "" : cold(s, .address)
+        let addressAgrees = Self.addressesAgree(e.address, address)
+        let addressDiffers = !e.address.isEmpty && !address.isEmpty && !addressAgrees
         var basis: LinkBasis?
         switch idRel {
         case .same:
@@ -358,16 +352,26 @@ public final class CrosscheckEngine {
     }
 
     /// Links entries to persons (one-to-one within each list kind) and returns the findings and
-    /// unmatched-entry records in a fixed order: lists in the order death, enlistment, emigration,
-    /// birth; entries in list order; a birth's two findings NOT_REGISTERED before OUT_OF_POLICY.
+    /// unmatched-entry records (see `decide(_:)`).
     public func decide() -> (records: [Record], summary: CrosscheckSummary) {
+        var out: [Record] = []
+        let summary = decide { out.append($0) }
+        return (out, summary)
+    }
+
+    /// Links entries to persons (one-to-one within each list kind) and hands the findings and
+    /// unmatched-entry records to `emit` in a fixed order: lists in the order death, enlistment,
+    /// emigration, birth; entries in list order; a birth's two findings NOT_REGISTERED before
+    /// OUT_OF_POLICY. Decides once: the engine lets go of the lists and persons at the end.
+    @discardableResult
+    public func decide(_ emit: (Record) throws -> Void) rethrows -> CrosscheckSummary {
         var verdicts = [Verdict?](repeating: nil, count: entries.count)
         var linked: [String: Set<Int>] = [:]  // list kind → persons already linked
         func sorted(_ cs: [CrossCandidate]) -> [CrossCandidate] {
             cs.sorted {
                 if $0.basis != $1.basis { return $0.basis < $1.basis }
                 if $0.weight != $1.weight { return $0.weight > $1.weight }
-                return Self.contentLess(persons[$0.person], persons[$1.person])
+                return contentLess(persons[$0.person], persons[$1.person])
             }
         }
         // Pass 1: same number and agreeing name.
@@ -435,7 +439,7 @@ public final class CrosscheckEngine {
                 let ha = home.contains(persons[$0.person].household), hb = home.contains(persons[$1.person].household)
                 if ha != hb { return ha }
                 if $0.weight != $1.weight { return $0.weight > $1.weight }
-                return Self.contentLess(persons[$0.person], persons[$1.person])
+                return contentLess(persons[$0.person], persons[$1.person])
             }
             if let best = ok.first {
                 linkedBirths.insert(best.person)
@@ -454,7 +458,7 @@ public final class CrosscheckEngine {
             // certificate carries a milk name): candidates made only now that homes are known.
             let e = entries[k], home = homes(k)
             guard !home.isEmpty, let b = e.birth else { continue }
-            for p in datePersons[b] ?? [] where home.contains(persons[p].household) {
+            for p in datePersons[UTF8Key(b)] ?? [] where home.contains(persons[p].household) {
                 let s = persons[p]
                 if !e.sex.isEmpty && !s.sex.isEmpty && e.sex != s.sex { continue }
                 let names = NameKey.relation(e.name, s.name)
@@ -489,45 +493,54 @@ public final class CrosscheckEngine {
         }
 
         var summary = CrosscheckSummary()
-        var out: [Record] = []
         for kind in RecordKind.lists {
             for k in entries.indices where entries[k].kind == kind {
                 let e = entries[k]
                 summary.count(kind, verdicts[k]!)
                 switch verdicts[k]! {
                 case .cancel(let c):
-                    out.append(finding(e, best: c, action: "cancel", reason: nil, candidates: [c]))
+                    try emit(finding(e, best: c, action: "cancel", reason: nil, candidates: [c]))
                 case .verify(let cs, let reason):
-                    out.append(finding(e, best: cs[0], action: "verify", reason: reason, candidates: cs))
+                    try emit(finding(e, best: cs[0], action: "verify", reason: reason, candidates: cs))
                 case .unmatched(let reason):
-                    out.append(unmatched(e, reason: reason))
+                    try emit(unmatched(e, reason: reason))
                 case .birthMatched:
                     break
                 case .birthUnregistered(let parent, let role):
                     if let p = parent {
-                        out.append(birthFinding(e, code: "BIRTH_NOT_REGISTERED", parent: p, role: role))
-                        if e.outOfPolicy { out.append(birthFinding(e, code: "BIRTH_OUT_OF_POLICY", parent: p, role: role)) }
+                        try emit(birthFinding(e, code: "BIRTH_NOT_REGISTERED", parent: p, role: role))
+                        if e.outOfPolicy { try emit(birthFinding(e, code: "BIRTH_OUT_OF_POLICY", parent: p, role: role)) }
                     } else {
-                        out.append(unmatched(e, reason: "no_parent_registered"))
+                        try emit(unmatched(e, reason: "no_parent_registered"))
                     }
                 }
             }
         }
-        return (out, summary)
+        release()
+        return summary
+    }
+
+    /// Lets go of the lists, their indexes and the persons kept (the rest of the pipeline still
+    /// has the orders and reports to build).
+    func release() {
+        entries = []
+        persons = []
+        candidates = []
+        for k in [\CrosscheckEngine.byID, \.byPinyin, \.byBirthDate, \.byBirthDateName, \.datePersons, \.byBirthName, \.byParentID] { self[keyPath: k] = [:] }
+        mothers = [:]
+        fathers = [:]
+        pinyinCache = [:]
+        evidenceStore = ByteArena()
+        snapStore = TextArena()
     }
 
     /// Whether a registered birth date is a plausible typo of the certificate's: at most two
     /// characters differ (a digit, a swapped pair), or at most 31 days apart.
     static func nearDate(_ a: String?, _ b: String?) -> Bool {
         guard let a, let b else { return false }
+        if IDCompare.differingPositions(a, b) <= 2 { return true }
         // Most names collide with people born decades apart: the years settle it cheaply.
-        if let ya = Int(a.prefix(4)), let yb = Int(b.prefix(4)), abs(ya - yb) > 1, a.utf8.count == b.utf8.count {
-            var diff = 0
-            for (x, y) in zip(a.utf8, b.utf8) where x != y { diff += 1 }
-            return diff <= 2
-        }
-        let ua = Array(a.utf8), ub = Array(b.utf8)
-        if ua.count == ub.count && zip(ua, ub).filter({ $0 != $1 }).count <= 2 { return true }
+        if let ya = Int(a.prefix(4)), let yb = Int(b.prefix(4)), abs(ya - yb) > 1 { return false }
         guard let da = Dates.days(a), let db = Dates.days(b) else { return false }
         return abs(da - db) <= 31
     }
@@ -543,11 +556,11 @@ public final class CrosscheckEngine {
 
     /// Tie-break between equally good candidates by content (ID number, household, name, src),
     /// not by position in the stream, so that a reordered export links the same way.
-    static func contentLess(_ a: PersonSnap, _ b: PersonSnap) -> Bool {
+    func contentLess(_ a: PersonSnap, _ b: PersonSnap) -> Bool {
         if a.id != b.id { return a.id < b.id }
         if a.household != b.household { return a.household < b.household }
         if a.name != b.name { return a.name < b.name }
-        return a.src < b.src
+        return cold(a, .src) < cold(b, .src)
     }
 
     /// A date that makes the entry impossible for this person, or nil.
@@ -577,19 +590,24 @@ public final class CrosscheckEngine {
         "enlisted_as_child": "入伍时未成年",
     ]
 
+    /// The entry's fields for evidence: everything but `kind`, `src` and derived keys.
+    func evidence(_ e: CrossEntry) -> JSONValue { .object(evidenceStore.record(e.fieldsAt)) }
+
     func personFields(_ r: inout Record, _ p: PersonSnap) {
-        r.append("station", .string(p.station))
-        r.append("village", .string(p.village))
-        r.append("group", .string(p.group))
+        let c = snapStore.get(p.coldAt)
+        r.append("station", .string(c[PersonSnap.Cold.station.rawValue]))
+        r.append("village", .string(c[PersonSnap.Cold.village.rawValue]))
+        r.append("group", .string(c[PersonSnap.Cold.group.rawValue]))
         r.append("household", .string(p.household))
     }
 
     func finding(_ e: CrossEntry, best: CrossCandidate, action: String, reason: String?, candidates cs: [CrossCandidate]) -> Record {
         let p = persons[best.person]
-        var r = Record.make(kind: RecordKind.finding, src: p.src)
+        let src = cold(p, .src)
+        var r = Record.make(kind: RecordKind.finding, src: src)
         r.append("code", .string(Self.codes[e.kind]!))
         r.append("severity", .string("error"))
-        r.append("refs", .strings([p.src, e.src]))
+        r.append("refs", .strings([src, e.src]))
         r.append("action", .string(action))
         r.append("stage", .string("crosscheck"))
         r.append("list", .string(e.kind))
@@ -599,13 +617,13 @@ public final class CrosscheckEngine {
         if action == "verify" {
             r.append("candidates", .array(cs.map { c in
                 var o = JSONObject()
-                o.append("src", .string(persons[c.person].src))
+                o.append("src", .string(cold(persons[c.person], .src)))
                 o.append("basis", .string(c.basis.rawValue))
                 o.append("weight", .double(c.weight, digits: 1))
                 return .object(o)
             }))
         }
-        r.append("entry", e.evidence)
+        r.append("entry", evidence(e))
         personFields(&r, p)
         let m = Self.messages[e.kind]!
         if action == "cancel" {
@@ -629,8 +647,8 @@ public final class CrosscheckEngine {
         r.append("stage", .string("crosscheck"))
         r.append("list", .string(e.kind))
         r.append("parent", .string(role))
-        r.append("parent_src", .string(p.src))
-        r.append("entry", e.evidence)
+        r.append("parent_src", .string(cold(p, .src)))
+        r.append("entry", evidence(e))
         personFields(&r, p)
         if code == "BIRTH_NOT_REGISTERED" {
             r.append("message_zh", .string("出生未登记户口，应在\(role == "mother" ? "母亲" : "父亲")户内申报出生登记"))
@@ -656,7 +674,7 @@ public final class CrosscheckEngine {
         }
         if parts.count > 1, let n = Int(parts[1]) { r.append("namesakes", .int(n)) }
         r.append("message_zh", .string(zh))
-        r.append("entry", e.evidence)
+        r.append("entry", evidence(e))
         return r
     }
 }

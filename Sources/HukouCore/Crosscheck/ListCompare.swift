@@ -2,9 +2,10 @@
 // (folded spelling, toneless pinyin), ID-number relations (same, 15/18 twin, one-digit typo),
 // and the lenient readers of dates and sex codes that lists need when they arrive un-normalized.
 //
-// These are deliberately small and self-contained so crosscheck works on raw `ingest --as` lists
-// as well as on normalized ones; the duplicate matcher has its own weighted comparisons.
+// They work on raw `ingest --as` lists as well as on normalized ones. Where a comparison is the
+// duplicate matcher's (counting the differing positions of two texts), it calls Match's helper.
 import Foundation
+import HukouIO
 
 /// Name keys for comparing a list's spelling with the register's.
 public enum NameKey {
@@ -139,27 +140,33 @@ public enum IDCompare {
         // A 15-digit number against an 18-digit one whose check is wrong: compare the 17-digit bodies.
         if let ia = IDNumber(a), let ib = IDNumber(b), ia.isLegacy15 != ib.isLegacy15 {
             if let fa = ia.fifteen, let fb = ib.fifteen, fa == fb { return .same }
-            if let fa = ia.fifteen, let fb = ib.fifteen, nearMiss(Array(fa.utf8), Array(fb.utf8)) { return .typo }
+            if let fa = ia.fifteen, let fb = ib.fifteen, nearMiss(fa, fb) { return .typo }
             return .different
         }
-        let ua = Array(ka.utf8), ub = Array(kb.utf8)
-        return nearMiss(ua, ub) ? .typo : .different
+        return nearMiss(ka, kb) ? .typo : .different
     }
 
     /// One substitution or one adjacent transposition between equal-length texts.
-    static func nearMiss(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var diffs: [Int] = []
-        for k in a.indices where a[k] != b[k] {
-            diffs.append(k)
-            if diffs.count > 2 { return false }
+    static func nearMiss(_ a: String, _ b: String) -> Bool {
+        withScalars(a, b) { x, y in
+            switch digitsDiffer(x, y) {
+            case 1: return true
+            case 2:
+                let d = (0..<x.count).filter { x[$0] != y[$0] }
+                return d[1] == d[0] + 1 && x[d[0]] == y[d[1]] && x[d[1]] == y[d[0]]
+            default: return false
+            }
         }
-        if diffs.count == 1 { return true }
-        if diffs.count == 2 {
-            let i = diffs[0], j = diffs[1]
-            return j == i + 1 && a[i] == b[j] && a[j] == b[i]
-        }
-        return false
+    }
+
+    /// How many positions of two equal-length texts differ (Int.max when the lengths differ):
+    /// Match's `digitsDiffer` on their scalars.
+    static func differingPositions(_ a: String, _ b: String) -> Int { withScalars(a, b, digitsDiffer) }
+
+    /// Calls `body` with both texts as the scalar buffers Match's comparisons take.
+    static func withScalars<T>(_ a: String, _ b: String, _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) -> T) -> T {
+        let x = a.unicodeScalars.map(\.value), y = b.unicodeScalars.map(\.value)
+        return x.withUnsafeBufferPointer { p in y.withUnsafeBufferPointer { q in body(p, q) } }
     }
 }
 
@@ -240,6 +247,18 @@ public enum ListValue {
         case "否", "政策外", "计划外", "0", "n", "no", "false": return true
         default: return false
         }
+    }
+
+    /// A record's birth date (ISO) and sex code, each read from the number when the field does
+    /// not give it and the number is valid.
+    static func birthAndSex(_ r: Record, id: String, idValid: Bool) -> (birth: String?, sex: String) {
+        var b = isoDate(r.text("birth_date"))
+        var s = sexCode(r.text("sex"))
+        if idValid && (b == nil || s.isEmpty), let parsed = IDNumber(id) {
+            if b == nil { b = parsed.birthISO }
+            if s.isEmpty { s = parsed.sexCode }
+        }
+        return (b, s)
     }
 
     /// Whole years between two ISO dates (age at `later` of someone born `earlier`).

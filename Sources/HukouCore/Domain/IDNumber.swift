@@ -22,6 +22,8 @@ public struct IDNumber: Sendable, Hashable {
     public static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     /// S mod 11 → check character.
     public static let checkCharacters: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
+    /// The same as ASCII bytes (for checks on a number's bytes).
+    public static let checkBytes: [UInt8] = checkCharacters.map { $0.asciiValue! }
 
     /// Parses text already normalized with `normalizeText`; nil when the shape is wrong.
     public init?(_ raw: String) {

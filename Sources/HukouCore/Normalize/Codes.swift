@@ -12,10 +12,30 @@ public enum CodedField: String, Sendable, CaseIterable {
     /// The code and label for a registered value (code, name or short form), or nil when no
     /// table knows it. Empty values return nil too (callers decide whether empty is a problem).
     public func lookup(_ value: String) -> CodeEntry? {
-        if let hit = CodeTables.table[self.index][UTF8Key(value)] { return hit }
+        let id = hit(value)
+        return id == 0 ? nil : table.entry(id)
+    }
+
+    /// The table hit for a registered value: the entry's number (1…) in `CodeTables.tables`,
+    /// or 0 when no table knows it.
+    @inline(__always) func hit(_ value: String) -> Int {
+        let t = table
+        if let k = t.keys.find(value) { return Int(t.entryOfKey[k]) }
         let key = CodeTables.key(value)
-        if key.isEmpty { return nil }
-        return CodeTables.table[self.index][UTF8Key(key)]
+        if key.isEmpty { return 0 }
+        if let k = t.keys.find(key) { return Int(t.entryOfKey[k]) }
+        return 0
+    }
+
+    /// This field's table.
+    @inline(__always) var table: CodeTable {
+        switch self {
+        case .sex: return CodeTables.sexFast
+        case .ethnicity: return CodeTables.ethnicFast
+        case .relation: return CodeTables.relationFast
+        case .marital: return CodeTables.maritalFast
+        case .education: return CodeTables.educationFast
+        }
     }
 
     var index: Int {
@@ -27,6 +47,44 @@ public enum CodedField: String, Sendable, CaseIterable {
         case .education: return 4
         }
     }
+}
+
+/// A code table for the per-record lookups, in raw memory that is never freed (see
+/// FrozenStrings): its keys (codes, names, short forms), each key's entry number (1…, below 256),
+/// and per entry number its code, label and code as a number (-1 when not all digits).
+struct CodeTable: @unchecked Sendable {
+    let keys: FrozenStrings
+    let entryOfKey: UnsafeMutablePointer<UInt8>
+    let codes: UnsafeMutablePointer<String>
+    let names: UnsafeMutablePointer<String>
+    let numbers: UnsafeMutablePointer<Int>
+
+    init(_ d: [UTF8Key: CodeEntry]) {
+        let entries = Set(d.values).sorted { ($0.code, $0.name) < ($1.code, $1.name) }
+        precondition(entries.count < 256, "a code table outgrew the 8-bit entry numbers")
+        let ids = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($0.element, $0.offset + 1) })
+        let pairs = d.map { ($0.key.string, ids[$0.value]!) }
+        precondition(pairs.count < 1023, "a code table outgrew the 10-bit key numbers of normalize's registered cache")
+        keys = FrozenStrings(pairs.map(\.0))
+        entryOfKey = .allocate(capacity: max(pairs.count, 1))
+        entryOfKey.initialize(from: pairs.map { UInt8($0.1) }, count: pairs.count)
+        let n = entries.count + 1
+        codes = .allocate(capacity: n)
+        names = .allocate(capacity: n)
+        numbers = .allocate(capacity: n)
+        codes.initialize(to: "")
+        names.initialize(to: "")
+        numbers.initialize(to: -1)
+        for (k, e) in entries.enumerated() {
+            (codes + k + 1).initialize(to: e.code)
+            (names + k + 1).initialize(to: e.name)
+            let digits = !e.code.isEmpty && e.code.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            (numbers + k + 1).initialize(to: digits ? Int(e.code) ?? -1 : -1)
+        }
+    }
+
+    /// The entry with number `id` (1…).
+    func entry(_ id: Int) -> CodeEntry { CodeEntry(code: codes[id], name: names[id]) }
 }
 
 /// The relation codes that make a person the head of the household: 01 本人, 02 户主, 03 小集体户户主.
@@ -50,6 +108,12 @@ enum CodeTables {
     }
 
     static let table: [[UTF8Key: CodeEntry]] = [sexTable(), ethnicTable(), relationTable(), maritalTable(), educationTable()]
+
+    static let sexFast = CodeTable(table[0])
+    static let ethnicFast = CodeTable(table[1])
+    static let relationFast = CodeTable(table[2])
+    static let maritalFast = CodeTable(table[3])
+    static let educationFast = CodeTable(table[4])
 
     static func add(_ d: inout [UTF8Key: CodeEntry], _ keys: [String], _ e: CodeEntry) {
         for k in keys { d[UTF8Key(key(k))] = d[UTF8Key(key(k))] ?? e }

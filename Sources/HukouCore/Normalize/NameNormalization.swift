@@ -12,12 +12,7 @@ import Foundation
 /// compatibility ideographs.
 public func normalizeName(_ raw: String) -> String {
     // Fast path: plain Han names (the overwhelming majority) have nothing to change.
-    var plain = true
-    for sc in raw.unicodeScalars {
-        let v = sc.value
-        if !(v >= 0x4E00 && v <= 0x9FFF) { plain = false; break }
-    }
-    if plain { return raw }
+    if isPlainHan(raw) { return raw }
 
     var scalars: [Unicode.Scalar] = []
     scalars.reserveCapacity(raw.unicodeScalars.count)
@@ -72,6 +67,22 @@ public func normalizeName(_ raw: String) -> String {
     }
     while let l = out.last, isNameSpace(l) { out.removeLast() }
     return String(out)
+}
+
+/// Whether every character is in U+4E00…U+9FFF (the empty string too), checked on the UTF-8
+/// bytes: three-byte sequences led by E4 (second byte from B8 on) to E9.
+@inline(__always) func isPlainHan(_ s: String) -> Bool {
+    var s = s
+    return s.withUTF8 { b in
+        var k = 0
+        let n = b.count
+        while k < n {
+            let lead = b[k]
+            guard lead >= 0xE4 && lead <= 0xE9, k + 2 < n, lead != 0xE4 || b[k + 1] >= 0xB8 else { return false }
+            k += 3
+        }
+        return true
+    }
 }
 
 /// Spaces found in names: ASCII space and tab, no-break space, ideographic (full-width) space,
@@ -143,25 +154,26 @@ public final class NameKeyer {
     private var surnameReading: [UTF8Key: String] = [:]
     /// Readings of one-character surnames, flat over the BMP (most surnames are one character).
     private var surnameBMP = [String?](repeating: nil, count: 0x10000)
-    private let compound: Set<UTF8Key>
+    private let compound: FrozenStrings
 
     public init() {
-        compound = Set(Tables.compoundSurnames.map(UTF8Key.init))
+        compound = FrozenStrings(Tables.compoundSurnames)
     }
 
     /// A lock-guarded keyer shared by the process (for callers without their own).
     public static let shared = LockedKeyer()
 
-    /// Keys of names already seen (names repeat heavily; cleared when it grows past its cap).
-    private var cache: [UTF8Key: NameKeys] = [:]
-    private let cacheCap = 200_000
+    /// Keys of names already seen (names repeat heavily: a 1M-person county has about 300,000
+    /// different names; cleared when it reaches its cap, which bounds the memory).
+    private var cache = BytesTable<NameKeys>(capacity: 1 << 15)
+    private let cacheCap = 400_000
 
     /// The keys of a normalized name.
     public func keys(_ name: String) -> NameKeys {
-        if let k = cache[UTF8Key(name)] { return k }
+        if let k = cache.get(name) { return k }
         let k = computeKeys(name)
-        if cache.count >= cacheCap { cache.removeAll(keepingCapacity: true) }
-        cache[UTF8Key(name)] = k
+        if cache.count >= cacheCap { cache.removeAll() }
+        cache.addNew(name, k)
         return k
     }
 
@@ -196,7 +208,7 @@ public final class NameKeyer {
             return NameKeys(fold: fold, pinyin: pinyin(of: scalars, surnameLength: 0), surname: "", given: fold)
         }
         var sl = 1
-        if scalars.count >= 3 && compound.contains(UTF8Key(String(decoding: bytes[0..<ends.1], as: UTF8.self))) { sl = 2 }
+        if scalars.count >= 3 && bytes.withUnsafeBufferPointer({ compound.find(UnsafeBufferPointer(rebasing: $0[0..<ends.1])) }) != nil { sl = 2 }
         let cut = sl == 1 ? ends.0 : ends.1
         let surname = String(decoding: bytes[0..<cut], as: UTF8.self)
         let given = String(decoding: bytes[cut...], as: UTF8.self)
@@ -240,31 +252,33 @@ public final class NameKeyer {
 
     /// Toneless pinyin of a folded name; the first `surnameLength` characters are read as a surname.
     func pinyin(of sc: [Unicode.Scalar], surnameLength: Int) -> String {
-        var out = ""
-        out.reserveCapacity(sc.count * 6)
+        // Built as bytes: a String grown by += lives on the heap even when the result would fit
+        // in a small (inline) string.
+        pinyinBytes.removeAll(keepingCapacity: true)
         if surnameLength > 0 {
             if surnameLength == 1 && sc[0].value < 0x10000 {
                 let v = Int(sc[0].value)
                 if let r = surnameBMP[v] {
-                    out += r
+                    pinyinBytes.append(contentsOf: r.utf8)
                 } else {
                     let r = surnameRead(String(Character(sc[0])))
                     surnameBMP[v] = r
-                    out += r
+                    pinyinBytes.append(contentsOf: r.utf8)
                 }
             } else {
-                out += surnameRead(String(String.UnicodeScalarView(sc[0..<surnameLength])))
+                pinyinBytes.append(contentsOf: surnameRead(String(String.UnicodeScalarView(sc[0..<surnameLength]))).utf8)
             }
         }
         for s in sc[surnameLength...] {
             if isHan(s) {
-                out += commonReading(s)
+                pinyinBytes.append(contentsOf: commonReading(s).utf8)
             } else if isLatinLetter(s) {
-                out += detone(String(Character(s)))
+                pinyinBytes.append(contentsOf: detone(String(Character(s))).utf8)
             }
         }
-        return out
+        return String(decoding: pinyinBytes, as: UTF8.self)
     }
+    private var pinyinBytes: [UInt8] = []
 
     /// The most common reading of a character, toneless (the vendored table; ICU when absent).
     public func commonReading(_ sc: Unicode.Scalar) -> String {

@@ -21,7 +21,7 @@ enum OrderText {
     /// A list date as ISO when readable, else as written.
     static func day(_ s: String) -> String { ListValue.isoDate(s) ?? s }
 
-    static func render(number: String, draft d: OrderDraft, persons: PersonRows, due: String) -> String {
+    static func render(number: String, draft d: OrderDraft, findings: [Record], persons: PersonRows, due: String) -> String {
         let title = d.action == "cancel" ? (reasonTitles[d.reason] ?? "注销户口") : (actionTitles[d.action] ?? d.action)
         var lines: [String] = []
         lines.append("户口整顿整改通知单 \(number)（\(title)）")
@@ -29,7 +29,7 @@ enum OrderText {
         lines.append("单位：\(loc)\(d.location.household.isEmpty ? "" : " 户号\(d.location.household)")")
         func who(_ src: String) -> String { describe(persons[src], src: src) }
         let subjects = d.persons.filter { $0.role == "subject" || $0.role == "member" }.map { who($0.src) }
-        let f0 = d.findings[0]
+        let f0 = findings[0]
         let entry = f0["entry"]?.objectValue ?? JSONObject()
         switch (d.action, d.reason) {
         case ("cancel", "death"):
@@ -52,16 +52,18 @@ enum OrderText {
             let sex = ListValue.sexCode(entry.text("sex")) == "2" ? "女" : ListValue.sexCode(entry.text("sex")) == "1" ? "男" : ""
             var facts = "事由：婴儿\(entry.text("name"))\(sex.isEmpty ? "" : "（\(sex)）")于\(day(entry.text("birth_date")))出生"
             if !entry.text("certificate").isEmpty { facts += "（出生医学证明编号\(entry.text("certificate"))）" }
-            facts += "，母亲\(entry.text("mother_name"))，父亲\(entry.text("father_name"))，至今未申报出生登记。"
+            // A parent the certificate leaves blank is not named (no empty "父亲，").
+            for (role, name) in [("母亲", entry.text("mother_name")), ("父亲", entry.text("father_name"))] where !name.isEmpty { facts += "，\(role)\(name)" }
+            facts += "，至今未申报出生登记。"
             lines.append(facts)
             if let p = parent { lines.append("落户：\(role)\(who(p.src))所在户。") }
             lines.append("处理：请于\(due)前通知申报人持出生医学证明办理出生登记。")
-            if d.findings.contains(where: { $0.text("code") == "BIRTH_OUT_OF_POLICY" }) {
+            if findings.contains(where: { $0.text("code") == "BIRTH_OUT_OF_POLICY" }) {
                 lines.append("说明：该婴儿属计划外出生，不得因此拒绝登记；登记后列入计划外出生人口基本情况登记表。")
             }
         default:
             var msgs: [String] = []
-            for f in d.findings {
+            for f in findings {
                 var m = f.text("message_zh")
                 if m.isEmpty { m = f.text("code") }
                 if let field = f.string("field"), !field.isEmpty { m += "（\(field)）" }
@@ -85,7 +87,7 @@ enum OrderText {
             default: lines.append("处理：请于\(due)前入户核实，依核实结果办理；未经核实不得注销户口。")
             }
         }
-        lines.append("依据：\(LegalBasis.text(action: d.action, reason: d.reason, codes: d.findings.map { $0.text("code") }))")
+        lines.append("依据：\(LegalBasis.text(action: d.action, reason: d.reason, codes: findings.map { $0.text("code") }))")
         return lines.joined(separator: "\n")
     }
 }

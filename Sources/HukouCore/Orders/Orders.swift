@@ -10,36 +10,42 @@ public struct OrdersConfig: Sendable {
     public var asOf = "2026-11-01"
     /// Days an officer has to carry an order out.
     public var dueDays = 30
+    /// Where to spill the persons and findings kept until the end (a temporary file, unlinked at
+    /// once); nil keeps them in memory.
+    public var spillDirectory: String?
     public init() {}
 }
 
 /// The register persons orders quote: the values as registered (before normalize), kept in a
-/// PackedStore so that a million of them stay small.
-public struct PersonRows {
+/// PackedStore so that a million of them stay small (or spill to a temporary file).
+public final class PersonRows {
     /// Field order of the stored values after the place's location: registered values first,
     /// then the normalized relation, ID, name and birth date the order number is derived from.
     public static let personFields = ["name", "sex", "ethnicity", "birth_date", "id_number", "relation", "relation_code", "id_norm", "name_norm", "birth_norm"]
     /// The household-level fields, stored once per household (see `places`).
     public static let placeFields = ["household", "village", "group", "address", "station"]
-    var store = PackedStore()
-    public init() {}
+    var store: PackedStore
+    public init(spillDirectory: String? = nil) {
+        store = PackedStore(spillDirectory: spillDirectory)
+        places = TextArena(spillDirectory: spillDirectory)
+    }
 
     /// Household-level values (household, village, group, address, station), shared by the
-    /// members of a household: stored once, each person keeps where they are.
-    var places = TextArena()
-    var placeIndex: [UInt64: UInt64] = [:]
+    /// members of a household: stored once per run of its members (they come one after
+    /// another), each person keeps where they are.
+    var places: TextArena
+    var lastPlace: (values: [String], loc: UInt64)?
 
     /// Remembers a (normalized or raw) person record. Cheap on purpose: every person of the
     /// register passes here; keys are derived only for the few that orders cite.
-    public mutating func add(_ r: Record) {
+    public func add(_ r: Record) {
+        recent = []
         let v = RegisteredView(r)
         let place = [v.household, v.village, v.group, v.address, v.station]
-        let h = PackedStore.hash(place.joined(separator: "\u{1F}"))
         let loc: UInt64
-        if let l = placeIndex[h], places.get(l) == place { loc = l } else {
-            // A hash taken by another place (never seen in practice) just stores this one apart.
+        if let last = lastPlace, last.values == place { loc = last.loc } else {
             loc = places.append(place)
-            if placeIndex[h] == nil { placeIndex[h] = loc }
+            lastPlace = (place, loc)
         }
         // Normalized values equal to the registered ones are stored as "" (most of a register).
         store.add(r.src, [String(loc, radix: 36), v.name, v.sex, v.ethnicity, v.birthDate, v.idNumber, v.relation,
@@ -48,9 +54,21 @@ public struct PersonRows {
                           v.birthNorm == v.birthDate ? "" : v.birthNorm])
     }
 
+    /// The last few lookups: an order asks for its persons several times in a row (number,
+    /// location, persons, text).
+    private var recent: [(src: String, values: [String: String]?)] = []
+
     /// The values of `src` by field name, with `src`, `id_key` (18-digit form) and `name_key`
     /// (name and ISO birth date) for order numbers; nil for a src never seen.
     public subscript(src: String) -> [String: String]? {
+        if let hit = recent.first(where: { sameBytes($0.src, src) }) { return hit.values }
+        let v = lookup(src)
+        if recent.count == 8 { recent.removeFirst() }
+        recent.append((src, v))
+        return v
+    }
+
+    func lookup(_ src: String) -> [String: String]? {
         guard let parts = store.get(src), let first = parts.first, let loc = UInt64(first, radix: 36) else { return nil }
         var d: [String: String] = ["src": src]
         let place = places.get(loc)
@@ -138,7 +156,8 @@ struct OrderDraft {
     var reason: String
     /// Person srcs in the order they were first involved, with their role.
     var persons: [(src: String, role: String)] = []
-    var findings: [Record] = []
+    /// Where the findings are in the builder's finding store (read back when rendered).
+    var findings: [UInt64] = []
     /// Identity text the order number is derived from.
     var identity: String
     var location: (station: String, village: String, group: String, household: String)
@@ -151,11 +170,20 @@ struct OrderDraft {
 /// Builds orders from persons and findings.
 public final class OrderBuilder {
     let config: OrdersConfig
-    var persons = PersonRows()
+    var persons: PersonRows
     var drafts: [String: OrderDraft] = [:]
     var draftOrder: [String] = []
+    /// The findings, as compact JSON in the order they came (a parsed record takes several times
+    /// the bytes, and tens of thousands wait here for the end of the stream). They are folded
+    /// into drafts by `build`, when every person is known.
+    var findingStore: ByteArena
+    let writer = JSONWriter(capacity: 4096)
 
-    public init(config: OrdersConfig) { self.config = config }
+    public init(config: OrdersConfig) {
+        self.config = config
+        persons = PersonRows(spillDirectory: config.spillDirectory)
+        findingStore = ByteArena(spillDirectory: config.spillDirectory)
+    }
 
     /// Remembers a register person (orders quote the registered values).
     public func addPerson(_ r: Record) { persons.add(r) }
@@ -173,10 +201,16 @@ public final class OrderBuilder {
     /// The actions in the order an officer's list shows them.
     public static let actions = ["cancel", "register", "correct", "change_id", "verify"]
 
-    /// Folds a finding into its order. Returns false for a finding no order takes (a warning).
+    /// Keeps a finding for its order. Returns false for a finding no order takes (a warning).
     @discardableResult
     public func addFinding(_ f: Record) -> Bool {
         if f.text("severity") == "warning" { return false }
+        _ = findingStore.append(f, writer)
+        return true
+    }
+
+    /// Folds a finding (stored at `at`) into its order.
+    func fold(_ f: Record, at: UInt64) {
         let code = f.text("code")
         var refs = (f["refs"]?.arrayValue ?? []).compactMap { $0.stringValue }
         if refs.isEmpty { refs = [f.src] }
@@ -232,8 +266,7 @@ public final class OrderBuilder {
             draftOrder.append(key)
         }
         for (s, role) in involved { drafts[key]!.involve(s, role) }
-        drafts[key]!.findings.append(f)
-        return true
+        drafts[key]!.findings.append(at)
     }
 
     func location(of src: String, finding f: Record) -> (station: String, village: String, group: String, household: String) {
@@ -244,12 +277,19 @@ public final class OrderBuilder {
         return (v["station"] ?? "", v["village"] ?? "", v["group"] ?? "", v["household"] ?? "")
     }
 
-    /// The orders, numbered and sorted by station, village, group, household, action, number.
-    public func build() -> [Record] {
+    /// Hands the orders to `emit` one at a time, numbered and sorted by station, village, group,
+    /// household, action, number. Empties the builder: what it kept is let go at the end.
+    public func build(_ emit: (Record) throws -> Void) rethrows {
+        findingStore.forEach { at, b in
+            // Written by `addFinding` from a record: it parses back.
+            if let f = try? JSONParser.parseObject(b.assumingMemoryBound(to: UInt8.self)) { fold(f, at: at) }
+        }
         var numbered: [(number: String, draft: OrderDraft)] = draftOrder.map { k in
             let d = drafts[k]!
             return (OrderNumber.make(action: d.action, identity: d.identity), d)
         }
+        drafts = [:]
+        draftOrder = []
         numbered.sort { a, b in
             let la = a.draft.location, lb = b.draft.location
             if la.station != lb.station { return la.station < lb.station }
@@ -270,18 +310,24 @@ public final class OrderBuilder {
             if used[n]! > 1 { numbered[k].number = n + "-" + String(used[n]!) }
         }
         let due = Dates.adding(days: config.dueDays, to: config.asOf) ?? config.asOf
-        return numbered.map { render($0.number, $0.draft, due: due) }
+        for k in numbered.indices {
+            let d = numbered[k].draft
+            numbered[k].draft.persons = []
+            try emit(render(numbered[k].number, d, d.findings.map(findingStore.record), due: due))
+        }
+        persons = PersonRows()
+        findingStore = ByteArena()
     }
 
-    func render(_ number: String, _ d: OrderDraft, due: String) -> Record {
-        let first = d.persons.first?.src ?? d.findings[0].src
-        let src = d.findings.contains { $0.text("code").hasPrefix("BIRTH_") } ? d.findings[0].src : first
+    func render(_ number: String, _ d: OrderDraft, _ findings: [Record], due: String) -> Record {
+        let first = d.persons.first?.src ?? findings[0].src
+        let src = findings.contains { $0.text("code").hasPrefix("BIRTH_") } ? findings[0].src : first
         var r = Record.make(kind: RecordKind.order, src: src)
         r.append("order_no", .string(number))
         r.append("action", .string(d.action))
         if !d.reason.isEmpty { r.append("reason", .string(d.reason)) }
         var codes: [String] = []
-        for f in d.findings where !codes.contains(f.text("code")) { codes.append(f.text("code")) }
+        for f in findings where !codes.contains(f.text("code")) { codes.append(f.text("code")) }
         r.append("codes", .strings(codes))
         r.append("legal_basis", .string(LegalBasis.text(action: d.action, reason: d.reason, codes: codes)))
         r.append("station", .string(d.location.station))
@@ -301,12 +347,12 @@ public final class OrderBuilder {
             }
             return .object(o)
         }))
-        r.append("evidence", .array(d.findings.map { f in
+        r.append("evidence", .array(findings.map { f in
             var o = JSONObject()
             for x in f where !["kind", "station", "village", "group", "household", "message_en"].contains(x.key) { o.append(x.key, x.value) }
             return .object(o)
         }))
-        r.append("text_zh", .string(OrderText.render(number: number, draft: d, persons: persons, due: due)))
+        r.append("text_zh", .string(OrderText.render(number: number, draft: d, findings: findings, persons: persons, due: due)))
         return r
     }
 }

@@ -17,6 +17,9 @@ public struct ReportFile: Sendable {
 public struct ReportConfig: Sendable {
     /// Mask ID numbers (`4303211985******12`) in everything written.
     public var mask = false
+    /// Where to spill the persons' cells kept until the end (a temporary file, unlinked at
+    /// once); nil keeps them in memory.
+    public var spillDirectory: String?
     public init() {}
 }
 
@@ -40,24 +43,40 @@ public enum ProblemNames {
 }
 
 /// Collects persons, orders, warnings and unmatched entries, and renders the report files.
+/// Orders, warnings and unmatched entries are folded in as they arrive (remarks, counts, rows
+/// of the special lists, order texts); only the persons wait for the end, compactly.
 public final class ReportBuilder {
     let config: ReportConfig
     var rows: [VRow] = []
-    var orders: [Record] = []
-    var warnings: [Record] = []
-    var unmatched: [Record] = []
-    var villageIndex: [String: Int32] = [:]
+    /// Remarks per person (by src hash): those of orders, then those of warnings.
+    var orderRemarks: [UInt64: [String]] = [:]
+    var warningRemarks: [UInt64: [String]] = [:]
+    /// Findings per village (station␟village) and code, and orders per village.
+    var counts: [String: [String: Int]] = [:]
+    var orderCounts: [String: Int] = [:]
+    /// The out-of-policy birth register, the unmatched entries and the order texts so far.
+    var outOfPolicy = CSV(header: ["序号", "村(居)委会", "村民小组", "落户户号", "新生儿姓名", "性别", "出生日期", "出生医学证明编号", "母亲姓名", "母亲公民身份号码", "父亲姓名", "父亲公民身份号码", "接生机构", "整改单号"])
+    var outOfPolicyCount = 0
+    var unmatched = CSV(header: ["名单", "名单记录", "姓名", "公民身份号码", "日期", "原因"])
+    var orderTexts = ""
+    var villageIndex: [UTF8Key: Int32] = [:]
     var villageNames: [String] = []
-    var groupIndex: [String: Int32] = [:]
+    var groupIndex: [UTF8Key: Int32] = [:]
     var groupNames: [String] = []
-    var households: [Int32: Set<String>] = [:]
+    /// The rows as they arrive (sort keys, src hash, where the cells are, household number and
+    /// birth date as registered), spilled with the cells: read back into `rows` by `build`.
+    var rowStore: ByteArena
+    var scratch: [UInt8] = []
     /// Each row's own CSV cells (姓名 … 与户主关系, quoted and comma-joined; 序号, 村, 备注 are
     /// added when written) and where its household's cells are, out of line so that a million
     /// rows stay small.
-    var arena = TextArena()
+    var arena: TextArena
     /// The cells shared by a household's rows (组 and 户号, 住址), once per household.
-    var placeArena = TextArena()
-    var placeIndex: [UInt64: UInt64] = [:]
+    /// The cells shared by a household's rows (组 and 户号, 住址), stored once per run of the
+    /// household's members (they come one after another; a household met again later is stored
+    /// again, which costs a few spilled bytes, not an index of every household in memory).
+    var placeArena: TextArena
+    var lastPlace: (cells: [String], loc: UInt64)?
 
     /// A row's cells 村民小组 … 住址, quoted and comma-joined.
     func row(_ text: UInt64) -> String {
@@ -66,38 +85,43 @@ public final class ReportBuilder {
         return place[0] + "," + parts[0] + "," + place[1]
     }
 
-    /// A person of a verification list: its sort keys and where its src and cells are.
+    /// A person of a verification list: its sort keys (village, group, household and birth date
+    /// as indices into the builder's names) and where its src and cells are. 40 bytes a row.
     struct VRow {
         let village: Int32
         let group: Int32
+        let household: Int32
+        let birth: Int32
         let rel: Int16
-        let household: String
-        let birth: String
         /// The src's PackedStore.hash: remarks are looked up by it.
         let src: UInt64
         let text: UInt64
     }
 
-    public init(config: ReportConfig) { self.config = config }
+    /// The index of `name` in `names`, added when new (keyed by the bytes: hashing a Chinese
+    /// string as a String checks canonical equivalence, several times slower).
+    static func intern(_ name: String, _ index: inout [UTF8Key: Int32], _ names: inout [String]) -> Int32 {
+        if let k = index[UTF8Key(name)] { return k }
+        let k = Int32(names.count)
+        index[UTF8Key(name)] = k
+        names.append(name)
+        return k
+    }
+
+    public init(config: ReportConfig) {
+        self.config = config
+        arena = TextArena(spillDirectory: config.spillDirectory)
+        placeArena = TextArena(spillDirectory: config.spillDirectory)
+        rowStore = ByteArena(spillDirectory: config.spillDirectory)
+    }
 
     /// Adds a register person to its village's list (values as registered, labels for codes).
     public func addPerson(_ r: Record) {
         let p = RegisteredView(r)
         // A village is keyed with its police station: two townships may each have a 新村.
         let village = p.station + "\u{1F}" + p.village, group = p.group, household = p.household
-        let v: Int32
-        if let k = villageIndex[village] { v = k } else {
-            v = Int32(villageNames.count)
-            villageIndex[village] = v
-            villageNames.append(village)
-        }
-        let g: Int32
-        if let k = groupIndex[group] { g = k } else {
-            g = Int32(groupNames.count)
-            groupIndex[group] = g
-            groupNames.append(group)
-        }
-        households[v, default: []].insert(household)
+        let v = Self.intern(village, &villageIndex, &villageNames)
+        let g = Self.intern(group, &groupIndex, &groupNames)
         var cells = ""
         for (k, x) in [p.name, p.sex, p.ethnicity, p.birthDate, id(p.idNumber), p.relation].enumerated() {
             if k > 0 { cells += "," }
@@ -106,75 +130,118 @@ public final class ReportBuilder {
         // The household's cells (组, 户号 before the person's, 住址 after) are stored once per
         // household; the row keeps where they are.
         let place = [CSV.quote(group) + "," + CSV.quote(household), CSV.quote(p.address)]
-        let h = PackedStore.hash(place[0] + "\u{1F}" + place[1])
         let loc: UInt64
-        if let l = placeIndex[h], placeArena.get(l) == place { loc = l } else {
+        if let last = lastPlace, last.cells == place { loc = last.loc } else {
             loc = placeArena.append(place)
-            if placeIndex[h] == nil { placeIndex[h] = loc }
+            lastPlace = (place, loc)
         }
-        rows.append(VRow(village: v, group: g, rel: Int16(Self.relationRank(p.relationCode)), household: household, birth: p.birthDate, src: PackedStore.hash(r.src), text: arena.append([cells, String(loc, radix: 36)])))
+        scratch.removeAll(keepingCapacity: true)
+        for x in [UInt64(UInt32(bitPattern: v)) | UInt64(UInt32(bitPattern: g)) << 32, UInt64(min(Self.relationRank(p.relationCode), Int(Int16.max))), PackedStore.hash(r.src), arena.append([cells, String(loc, radix: 36)]), UInt64(household.utf8.count)] {
+            withUnsafeBytes(of: x.littleEndian) { scratch.append(contentsOf: $0) }
+        }
+        scratch.append(contentsOf: household.utf8)
+        scratch.append(contentsOf: p.birthDate.utf8)
+        _ = scratch.withUnsafeBytes { rowStore.append($0) }
     }
-    public func addOrder(_ r: Record) { orders.append(r) }
-    public func addWarning(_ r: Record) { warnings.append(r) }
-    public func addUnmatched(_ r: Record) { unmatched.append(r) }
+
+    /// Reads the stored rows back, household numbers and birth dates each kept once.
+    func loadRows() -> (households: [String], births: [String]) {
+        var householdIndex: [UTF8Key: Int32] = [:], householdNames: [String] = []
+        var birthIndex: [UTF8Key: Int32] = [:], birthNames: [String] = []
+        rows = []
+        rowStore.forEach { _, b in
+            func word(_ k: Int) -> UInt64 { b.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).littleEndian }
+            let cut = 40 + Int(word(4))
+            let household = String(decoding: b[40..<cut], as: UTF8.self)
+            let birth = String(decoding: b[cut...], as: UTF8.self)
+            let vg = word(0)
+            rows.append(VRow(village: Int32(bitPattern: UInt32(truncatingIfNeeded: vg)), group: Int32(bitPattern: UInt32(truncatingIfNeeded: vg >> 32)),
+                             household: Self.intern(household, &householdIndex, &householdNames), birth: Self.intern(birth, &birthIndex, &birthNames),
+                             rel: Int16(truncatingIfNeeded: word(1)), src: word(2), text: word(3)))
+        }
+        rowStore = ByteArena()
+        return (householdNames, birthNames)
+    }
+
+    /// Folds an order in: remarks for its persons, its village's counts, its out-of-policy
+    /// register row, its text.
+    public func addOrder(_ o: Record) {
+        let no = o.text("order_no")
+        let codeList = (o["codes"]?.arrayValue ?? []).compactMap { $0.stringValue }
+        let codes = codeList.map(ProblemNames.zh).joined(separator: "、")
+        let action = ProblemNames.actions[o.text("action")] ?? o.text("action")
+        for p in o["persons"]?.arrayValue ?? [] {
+            guard let po = p.objectValue else { continue }
+            let role = po.text("role")
+            let roleNote = ["candidate": "（候选人）", "mother": "（母亲户内落户）", "father": "（父亲户内落户）", "head": "（户主）"][role] ?? ""
+            orderRemarks[PackedStore.hash(po.text("src")), default: []].append("\(action)：\(codes)\(roleNote) \(no)")
+        }
+        let v = o.text("station") + "\u{1F}" + o.text("village")
+        orderCounts[v, default: 0] += 1
+        for e in o["evidence"]?.arrayValue ?? [] {
+            guard let code = e.objectValue?.string("code") else { continue }
+            counts[v, default: [:]][code, default: 0] += 1
+        }
+        if codeList.contains("BIRTH_OUT_OF_POLICY"),
+           let e = (o["evidence"]?.arrayValue ?? []).compactMap({ $0.objectValue?["entry"]?.objectValue }).first {
+            outOfPolicyCount += 1
+            let sex = ListValue.sexCode(e.text("sex"))
+            outOfPolicy.row([String(outOfPolicyCount), o.text("village"), o.text("group"), o.text("household"), e.text("name"), sex == "1" ? "男" : sex == "2" ? "女" : e.text("sex"),
+                             ListValue.isoDate(e.text("birth_date")) ?? e.text("birth_date"), e.text("certificate"), e.text("mother_name"), id(e.text("mother_id")),
+                             e.text("father_name"), id(e.text("father_id")), e.text("institution"), no])
+        }
+        let t = o.text("text_zh")
+        orderTexts += (config.mask ? Self.maskIDs(in: t) : t) + "\n\n"
+    }
+
+    /// Folds a warning in: a remark for each person it names.
+    public func addWarning(_ w: Record) {
+        let refs = (w["refs"]?.arrayValue ?? []).compactMap { $0.stringValue }
+        let m = w.text("message_zh").isEmpty ? ProblemNames.zh(w.text("code")) : w.text("message_zh")
+        for s in refs.isEmpty ? [w.src] : refs { warningRemarks[PackedStore.hash(s), default: []].append("提示：\(m)") }
+    }
+
+    /// Adds an unmatched list entry to its list.
+    public func addUnmatched(_ u: Record) {
+        let e = u["entry"]?.objectValue ?? JSONObject()
+        let date = ["death_date", "enlist_date", "settle_date", "birth_date"].lazy.map { e.text($0) }.first { !$0.isEmpty } ?? ""
+        unmatched.row([ProblemNames.lists[u.text("list")] ?? u.text("list"), u.src, e.text("name"), id(e.text("id_number")), date, u.string("message_zh") ?? u.text("reason")])
+    }
 
     func id(_ s: String) -> String { config.mask && !s.isEmpty ? maskID(s) : s }
 
     /// Every report file, in a fixed order, handed to `emit` one at a time (a county's lists
     /// are never all in memory at once).
     public func build(_ emit: (ReportFile) throws -> Void) throws {
-        // Remarks per person src: problems and order numbers.
-        var remarks: [UInt64: [String]] = [:]
-        for o in orders {
-            let no = o.text("order_no")
-            let codes = (o["codes"]?.arrayValue ?? []).compactMap { $0.stringValue }.map(ProblemNames.zh).joined(separator: "、")
-            let action = ProblemNames.actions[o.text("action")] ?? o.text("action")
-            for p in o["persons"]?.arrayValue ?? [] {
-                guard let po = p.objectValue else { continue }
-                let role = po.text("role")
-                let roleNote = ["candidate": "（候选人）", "mother": "（母亲户内落户）", "father": "（父亲户内落户）", "head": "（户主）"][role] ?? ""
-                remarks[PackedStore.hash(po.text("src")), default: []].append("\(action)：\(codes)\(roleNote) \(no)")
-            }
-        }
-        for w in warnings {
-            let refs = (w["refs"]?.arrayValue ?? []).compactMap { $0.stringValue }
-            let m = w.text("message_zh").isEmpty ? ProblemNames.zh(w.text("code")) : w.text("message_zh")
-            for s in refs.isEmpty ? [w.src] : refs { remarks[PackedStore.hash(s), default: []].append("提示：\(m)") }
-        }
-
+        let (householdNames, birthNames) = loadRows()
         // Sort 村—组—户, then relation (head first), birth date, src. Villages and groups are
         // ranked once (groups naturally: 第2组 before 第10组).
         let villageRank = Self.ranks(villageNames, by: <)
         let groupRank = Self.ranks(groupNames, by: naturalLess)
+        let householdRank = Self.ranks(householdNames, by: <)
+        let birthRank = Self.ranks(birthNames, by: <)
         var order = Array(rows.indices)
         order.sort { i, j in
             let a = rows[i], b = rows[j]
             if a.village != b.village { return villageRank[Int(a.village)] < villageRank[Int(b.village)] }
             if a.group != b.group { return groupRank[Int(a.group)] < groupRank[Int(b.group)] }
-            if a.household != b.household { return a.household < b.household }
+            if a.household != b.household { return householdRank[Int(a.household)] < householdRank[Int(b.household)] }
             if a.rel != b.rel { return a.rel < b.rel }
-            if a.birth != b.birth { return a.birth < b.birth }
+            if a.birth != b.birth { return birthRank[Int(a.birth)] < birthRank[Int(b.birth)] }
             return i < j  // input order
         }
 
         // Statistics: households and persons per village, findings per village and code, orders.
         var people: [String: Int] = [:]
         var householdCount: [String: Int] = [:]
-        for r in rows { people[villageNames[Int(r.village)], default: 0] += 1 }
-        for (v, set) in households { householdCount[villageNames[Int(v)]] = set.count }
-        var villages = villageNames
-        var counts: [String: [String: Int]] = [:]
-        var orderCounts: [String: Int] = [:]
-        for o in orders {
-            let v = o.text("station") + "\u{1F}" + o.text("village")
-            if people[v] == nil && !villages.contains(v) { villages.append(v) }
-            orderCounts[v, default: 0] += 1
-            for e in o["evidence"]?.arrayValue ?? [] {
-                guard let code = e.objectValue?.string("code") else { continue }
-                counts[v, default: [:]][code, default: 0] += 1
-            }
+        var householdsSeen = Set<UInt64>()
+        for r in rows {
+            let v = villageNames[Int(r.village)]
+            people[v, default: 0] += 1
+            if householdsSeen.insert(UInt64(UInt32(r.village)) << 32 | UInt64(UInt32(r.household))).inserted { householdCount[v, default: 0] += 1 }
         }
-        villages.sort()
+        // Villages of persons, and those only orders name (persons of another run's register).
+        let villages = Set(villageNames).union(orderCounts.keys).sorted()
         var codes = Set<String>()
         for c in counts.values { codes.formUnion(c.keys) }
         let codeList = codes.sorted { (ProblemNames.rank($0), $0) < (ProblemNames.rank($1), $1) }
@@ -192,7 +259,8 @@ public final class ReportBuilder {
             while end < order.count && rows[order[end]].village == village {
                 let r = rows[order[end]]
                 n += 1
-                text += String(n) + "," + quotedVillage + "," + row(r.text) + "," + CSV.quote((remarks[r.src] ?? []).joined(separator: "；")) + "\n"
+                let remarks = (orderRemarks[r.src] ?? []) + (warningRemarks[r.src] ?? [])
+                text += String(n) + "," + quotedVillage + "," + row(r.text) + "," + CSV.quote(remarks.joined(separator: "；")) + "\n"
                 end += 1
             }
             let stationPart = station.isEmpty ? "" : Self.fileSafe(station) + "-"
@@ -200,36 +268,9 @@ public final class ReportBuilder {
             start = end
         }
 
-        // The out-of-policy birth register.
-        var oop = CSV(header: ["序号", "村(居)委会", "村民小组", "落户户号", "新生儿姓名", "性别", "出生日期", "出生医学证明编号", "母亲姓名", "母亲公民身份号码", "父亲姓名", "父亲公民身份号码", "接生机构", "整改单号"])
-        var k = 0
-        for o in orders where (o["codes"]?.arrayValue ?? []).contains(.string("BIRTH_OUT_OF_POLICY")) {
-            guard let e = (o["evidence"]?.arrayValue ?? []).compactMap({ $0.objectValue?["entry"]?.objectValue }).first else { continue }
-            k += 1
-            let sex = ListValue.sexCode(e.text("sex"))
-            oop.row([String(k), o.text("village"), o.text("group"), o.text("household"), e.text("name"), sex == "1" ? "男" : sex == "2" ? "女" : e.text("sex"),
-                     ListValue.isoDate(e.text("birth_date")) ?? e.text("birth_date"), e.text("certificate"), e.text("mother_name"), id(e.text("mother_id")),
-                     e.text("father_name"), id(e.text("father_id")), e.text("institution"), o.text("order_no")])
-        }
-        try emit(ReportFile(name: "out-of-policy-births.csv", text: oop.text))
-
-        // List entries that match nobody here (they may belong to another station).
-        var um = CSV(header: ["名单", "名单记录", "姓名", "公民身份号码", "日期", "原因"])
-        for u in unmatched {
-            let e = u["entry"]?.objectValue ?? JSONObject()
-            let date = ["death_date", "enlist_date", "settle_date", "birth_date"].lazy.map { e.text($0) }.first { !$0.isEmpty } ?? ""
-            um.row([ProblemNames.lists[u.text("list")] ?? u.text("list"), u.src, e.text("name"), id(e.text("id_number")), date, u.string("message_zh") ?? u.text("reason")])
-        }
-        try emit(ReportFile(name: "unmatched-entries.csv", text: um.text))
-
-        // The orders' texts, for printing.
-        var text = ""
-        for o in orders {
-            var t = o.text("text_zh")
-            if config.mask { t = Self.maskIDs(in: t) }
-            text += t + "\n\n"
-        }
-        try emit(ReportFile(name: "orders.txt", text: text))
+        try emit(ReportFile(name: "out-of-policy-births.csv", text: outOfPolicy.text))
+        try emit(ReportFile(name: "unmatched-entries.csv", text: unmatched.text))
+        try emit(ReportFile(name: "orders.txt", text: orderTexts))
     }
 
     /// Each name's position in sorted order.

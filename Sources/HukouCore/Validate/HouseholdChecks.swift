@@ -6,8 +6,8 @@ import HukouIO
 public func householdFindings(_ members: [MemberSummary], rules: ValidationRules) -> [Finding] {
     guard !members.isEmpty else { return [] }
     var headIndex = -1, headCount = 0
-    for (k, m) in members.enumerated() {
-        if let r = m.relation, isHeadCode(r) {
+    for k in members.indices {
+        if let r = members[k].relation, isHeadCode(r) {
             headCount += 1
             if headIndex < 0 { headIndex = k }
         }
@@ -23,44 +23,41 @@ public func householdFindings(_ members: [MemberSummary], rules: ValidationRules
                         expected: "one member with relation 02 户主", action: "correct",
                         zh: "户内有多个户主", en: "the household has more than one head")]
     }
-    let head = members[headIndex]
-    guard let hb = head.birth else { return [] }
+    guard let hb = members[headIndex].birth else { return [] }
     var out: [Finding] = []
-    for (k, m) in members.enumerated() where k != headIndex {
-        guard let code = m.relation, let c = Int(code), let b = m.birth else { continue }
+    for k in members.indices where k != headIndex {
+        let c = members[k].relationNumber
+        guard c >= 20 && c <= 69, let b = members[k].birth else { continue }
         // Bounds as YYYYMMDD ordinals: shifting the year keeps month and day (a 29 February head
         // gives 29 February of the bound year, which compares correctly as an ordinal).
         func shifted(_ years: Int) -> Int { (hb.year + years) * 10000 + hb.month * 100 + hb.day }
-        var younger: Int? = nil, older: Int? = nil
-        var zh = "", en = ""
+        // Younger members (children 20–39, grandchildren 40–49) must be born `gap` years after
+        // the head at least; older ones (parents 50–59, grandparents 60–69) `gap` years before.
+        let younger = c < 50
+        let gap = (c < 40 || (c >= 50 && c < 60)) ? rules.minParentGap : rules.minGrandparentGap
+        let bad = younger ? b.ordinal < shifted(gap) : b.ordinal > shifted(-gap)
+        guard bad else { continue }
+        // The messages are made only for the (rare) finding.
+        let zh: String, en: String
         switch c {
-        case 20...39: younger = rules.minParentGap; zh = "子女与户主年龄差不足\(rules.minParentGap)岁"; en = "a child less than \(rules.minParentGap) years younger than the head"
-        case 40...49: younger = rules.minGrandparentGap; zh = "孙辈与户主年龄差不足\(rules.minGrandparentGap)岁"; en = "a grandchild less than \(rules.minGrandparentGap) years younger than the head"
-        case 50...59: older = rules.minParentGap; zh = "父母与户主年龄差不足\(rules.minParentGap)岁"; en = "a parent less than \(rules.minParentGap) years older than the head"
-        case 60...69: older = rules.minGrandparentGap; zh = "祖辈与户主年龄差不足\(rules.minGrandparentGap)岁"; en = "a grandparent less than \(rules.minGrandparentGap) years older than the head"
-        default: continue
+        case 20...39: zh = "子女与户主年龄差不足\(rules.minParentGap)岁"; en = "a child less than \(rules.minParentGap) years younger than the head"
+        case 40...49: zh = "孙辈与户主年龄差不足\(rules.minGrandparentGap)岁"; en = "a grandchild less than \(rules.minGrandparentGap) years younger than the head"
+        case 50...59: zh = "父母与户主年龄差不足\(rules.minParentGap)岁"; en = "a parent less than \(rules.minParentGap) years older than the head"
+        default: zh = "祖辈与户主年龄差不足\(rules.minGrandparentGap)岁"; en = "a grandparent less than \(rules.minGrandparentGap) years older than the head"
         }
-        var bad = false
-        var expected = ""
-        if let g = younger, b.ordinal < shifted(g) {
-            bad = true
-            expected = "born on or after \(CivilDate(hb.year + g, hb.month, hb.day).iso)"
-        }
-        if let g = older, b.ordinal > shifted(-g) {
-            bad = true
-            expected = "born on or before \(CivilDate(hb.year - g, hb.month, hb.day).iso)"
-        }
-        if bad {
-            out.append(Finding(code: FindingCode.relationAgeImpossible, refs: [head.src, m.src], field: "relation", value: m.relationText,
-                               expected: expected + " (head born \(hb.iso), member born \(b.iso))", action: "verify", zh: zh, en: en))
-        }
+        let expected = younger ? "born on or after \(CivilDate(hb.year + gap, hb.month, hb.day).iso)"
+                               : "born on or before \(CivilDate(hb.year - gap, hb.month, hb.day).iso)"
+        out.append(Finding(code: FindingCode.relationAgeImpossible, refs: [members[headIndex].src, members[k].src], field: "relation",
+                           value: members[k].relationText,
+                           expected: expected + " (head born \(hb.iso), member born \(b.iso))", action: "verify", zh: zh, en: en))
     }
     return out
 }
 
 /// Whether a relation code makes its holder the head (01 本人, 02 户主, 03 小集体户户主).
 @inline(__always) func isHeadCode(_ c: String) -> Bool {
-    c.utf8.count == 2 && (c == "02" || c == "01" || c == "03")
+    let (n, f, l) = keyTag(c)
+    return n == 2 && f == 0x30 && l >= 0x31 && l <= 0x33
 }
 
 /// How validate brings a household's members together.
@@ -89,11 +86,16 @@ public final class HouseholdGrouper {
     /// Households still open, in first-seen order (a ring: `head` is the oldest).
     private var pending: [OpenHousehold?] = []
     private var head = 0
-    /// Open households by the 64-bit hash of their number (hashing bytes once is cheaper than
-    /// String hashing; a hit is confirmed against the number itself).
-    private var openIndex: [UInt64: Int] = [:]
+    /// How many entries compaction has dropped from the front of `pending`: an entry's absolute
+    /// position is `dropped + index`, so compaction never rewrites the index.
+    private var dropped = 0
+    /// Open households (absolute positions) by the 64-bit hash of their number (hashing bytes
+    /// once is cheaper than String hashing; a hit is confirmed against the number itself).
+    private var openIndex = PositionMap()
     /// 64-bit hashes of the households already checked (to detect a household that comes back).
     private var closed = HashSet64()
+    /// Emptied households for reuse (their member arrays keep their capacity).
+    private var spare: [OpenHousehold] = []
 
     public init(grouping: HouseholdGrouping, window: Int = 10_000) {
         self.grouping = grouping
@@ -112,7 +114,8 @@ public final class HouseholdGrouper {
             return
         }
         let h = fnv1a(household)
-        if window > 1, let i = openIndex[h], let open = pending[i], open.key == household {
+        let indexed = window > 1 ? openIndex[h] : nil
+        if let a = indexed, let open = pending[a - dropped], open.key == household {
             open.members.append(member)
             return
         }
@@ -121,8 +124,17 @@ public final class HouseholdGrouper {
         }
         // A hash collision with another open household leaves this one unindexed: it is still
         // checked, only a later interleaved member of it would start a second group.
-        if window > 1 && openIndex[h] == nil { openIndex[h] = pending.count }
-        pending.append(OpenHousehold(key: household, first: member))
+        if window > 1 && indexed == nil { openIndex[h] = dropped + pending.count }
+        let open: OpenHousehold
+        if let o = spare.popLast() {
+            o.key = household
+            o.hash = h
+            o.members.append(member)
+            open = o
+        } else {
+            open = OpenHousehold(key: household, hash: h, first: member)
+        }
+        pending.append(open)
         while pending.count - head > window {
             try completeOldest(emit)
         }
@@ -137,27 +149,112 @@ public final class HouseholdGrouper {
         guard let h = pending[head] else { head += 1; return }
         pending[head] = nil
         head += 1
-        let hash = fnv1a(h.key)
-        if window > 1, let i = openIndex[hash], i == head - 1 { openIndex[hash] = nil }
-        if grouping != .index { closed.insert(hash) }
+        if window > 1 { openIndex.remove(h.hash, ifAt: dropped + head - 1) }
+        if grouping != .index { closed.insert(h.hash) }
         // Compact the ring now and then so memory stays flat.
         if head > 4096 && head * 2 > pending.count {
             pending.removeFirst(head)
-            for (k, v) in openIndex { openIndex[k] = v - head }
+            dropped += head
             head = 0
         }
         try emit(h.key, h.members)
+        h.members.removeAll(keepingCapacity: true)
+        if spare.count < 64 { spare.append(h) }
     }
 }
 
 /// A household still taking members (a class, so appending never copies the member list).
 final class OpenHousehold {
-    let key: String
+    var key: String
+    var hash: UInt64
     var members: [MemberSummary]
-    init(key: String, first: MemberSummary) {
+    init(key: String, hash: UInt64, first: MemberSummary) {
         self.key = key
+        self.hash = hash
         members = [first]
-        members.reserveCapacity(6)
+        members.reserveCapacity(8)
+    }
+}
+
+/// A map from 64-bit hashes to positions (non-negative), open addressing with linear probing and
+/// backward-shift deletion: the grouper's index of open households, a few thousand entries
+/// changing with every household, where a Dictionary hashes each key again with SipHash.
+struct PositionMap {
+    private var keys: [UInt64] = []
+    /// -1 marks an empty slot.
+    private var values: [Int] = []
+    private var count = 0
+
+    subscript(key: UInt64) -> Int? {
+        get {
+            guard !values.isEmpty else { return nil }
+            let mask = values.count - 1
+            var i = Int(truncatingIfNeeded: mix64(key)) & mask
+            while true {
+                let v = values[i]
+                if v < 0 { return nil }
+                if keys[i] == key { return v }
+                i = (i + 1) & mask
+            }
+        }
+        set {
+            if let v = newValue { insert(key, v) } else { remove(key) }
+        }
+    }
+
+    private mutating func insert(_ key: UInt64, _ value: Int) {
+        if values.isEmpty || (count + 1) * 2 > values.count { grow() }
+        let mask = values.count - 1
+        var i = Int(truncatingIfNeeded: mix64(key)) & mask
+        while values[i] >= 0 {
+            if keys[i] == key { values[i] = value; return }
+            i = (i + 1) & mask
+        }
+        keys[i] = key
+        values[i] = value
+        count += 1
+    }
+
+    /// Removes `key` when it maps to `position` (one probe sequence for the check and removal).
+    mutating func remove(_ key: UInt64, ifAt position: Int) {
+        remove(key, only: position)
+    }
+
+    private mutating func remove(_ key: UInt64, only position: Int? = nil) {
+        guard !values.isEmpty else { return }
+        let mask = values.count - 1
+        var i = Int(truncatingIfNeeded: mix64(key)) & mask
+        while true {
+            if values[i] < 0 { return }
+            if keys[i] == key { break }
+            i = (i + 1) & mask
+        }
+        if let p = position, values[i] != p { return }
+        // Backward shift: move later entries of the probe run into the hole.
+        var hole = i
+        var j = (i + 1) & mask
+        while values[j] >= 0 {
+            let home = Int(truncatingIfNeeded: mix64(keys[j])) & mask
+            // Entry j may fill the hole when its home is not in (hole, j] cyclically.
+            let between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j)
+            if !between {
+                keys[hole] = keys[j]
+                values[hole] = values[j]
+                hole = j
+            }
+            j = (j + 1) & mask
+        }
+        values[hole] = -1
+        count -= 1
+    }
+
+    private mutating func grow() {
+        let (oldKeys, oldValues) = (keys, values)
+        let n = max(64, values.count * 2)
+        keys = [UInt64](repeating: 0, count: n)
+        values = [Int](repeating: -1, count: n)
+        count = 0
+        for k in oldValues.indices where oldValues[k] >= 0 { insert(oldKeys[k], oldValues[k]) }
     }
 }
 
@@ -171,44 +268,72 @@ final class OpenHousehold {
     return h
 }
 
-/// A set of 64-bit hashes with open addressing: 8 bytes a slot, about 11 bytes an entry, where a
-/// Swift Set of strings would need ten times that for millions of household numbers.
+/// A set of 64-bit hashes with open addressing: 8 bytes a slot, where a Swift Set of strings
+/// would need ten times that for millions of household numbers. The table doubles up to 2^20
+/// slots (8 MB); after that, full tables are kept as they are and new hashes go to a new table of
+/// that size. So memory is about 9.4 bytes a hash for large sets (tables filled to 85%) and never
+/// holds an old and a new copy at once (a doubling table needs up to 32 bytes a hash while it
+/// grows); a lookup probes each table, one per 891,289 hashes.
 struct HashSet64 {
+    /// Tables that reached the largest size and 85% load: only looked up.
+    private var full: [[UInt64]] = []
+    /// The table taking new hashes.
     private var slots: [UInt64] = []
-    private var count = 0
+    /// Hashes in `slots`.
+    private var current = 0
+    private(set) var count = 0
     private var hasZero = false
+    static let largestTable = 1 << 20
 
-    func contains(_ h: UInt64) -> Bool {
-        if h == 0 { return hasZero }
-        guard !slots.isEmpty else { return false }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: mix(h)) & mask
+    /// The slots in all tables (for tests of the memory bound).
+    var capacity: Int { full.reduce(slots.count) { $0 + $1.count } }
+
+    @inline(__always) private static func find(_ t: [UInt64], _ h: UInt64, _ m: UInt64) -> (found: Bool, slot: Int) {
+        let mask = t.count - 1
+        var i = Int(truncatingIfNeeded: m) & mask
         while true {
-            let s = slots[i]
-            if s == h { return true }
-            if s == 0 { return false }
+            let s = t[i]
+            if s == h { return (true, i) }
+            if s == 0 { return (false, i) }
             i = (i + 1) & mask
         }
     }
 
+    func contains(_ h: UInt64) -> Bool {
+        if h == 0 { return hasZero }
+        let m = mix(h)
+        if !slots.isEmpty && Self.find(slots, h, m).found { return true }
+        for t in full where Self.find(t, h, m).found { return true }
+        return false
+    }
+
     mutating func insert(_ h: UInt64) {
         if h == 0 { hasZero = true; return }
-        if slots.isEmpty || (count + 1) * 4 > slots.count * 3 { grow() }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: mix(h)) & mask
-        while true {
-            let s = slots[i]
-            if s == h { return }
-            if s == 0 { slots[i] = h; count += 1; return }
-            i = (i + 1) & mask
+        let m = mix(h)
+        for t in full where Self.find(t, h, m).found { return }
+        if slots.isEmpty || (current + 1) * 20 > slots.count * 17 {
+            if slots.count >= Self.largestTable {
+                full.append(slots)
+                slots = [UInt64](repeating: 0, count: Self.largestTable)
+                current = 0
+            } else {
+                grow()
+            }
         }
+        let (found, i) = Self.find(slots, h, m)
+        if found { return }
+        slots[i] = h
+        current += 1
+        count += 1
     }
 
     private mutating func grow() {
         let old = slots
         slots = [UInt64](repeating: 0, count: max(1024, old.count * 2))
-        count = 0
-        for h in old where h != 0 { insert(h) }
+        for h in old where h != 0 {
+            let (_, i) = Self.find(slots, h, mix(h))
+            slots[i] = h
+        }
     }
 
     private func mix(_ h: UInt64) -> UInt64 {
