@@ -107,27 +107,32 @@ public final class JSONWriter {
     }
 
     public func writeString(_ s: String) {
+        // Native strings lend their bytes without a copy (measured ~9% of `hukou cat`'s user CPU against
+        // copying the string to call the mutating `withUTF8`); others are made native first.
+        if s.utf8.withContiguousStorageIfAvailable({ writeStringBytes($0) }) != nil { return }
         var s = s
-        s.withUTF8 { b in
-            let n = b.count
-            reserve(n + 2)
-            buf[count] = 0x22
-            count += 1
-            guard let p = b.baseAddress else {
-                byte(0x22)
-                return
-            }
-            var runStart = 0
-            var k = firstSpecialJSONByte(p, from: 0, count: n)
-            while k < n {
-                if k > runStart { raw(p + runStart, k - runStart) }
-                escape(p[k])
-                runStart = k + 1
-                k = firstSpecialJSONByte(p, from: runStart, count: n)
-            }
-            if n > runStart { raw(p + runStart, n - runStart) }
+        s.withUTF8 { writeStringBytes($0) }
+    }
+
+    @inline(__always) private func writeStringBytes(_ b: UnsafeBufferPointer<UInt8>) {
+        let n = b.count
+        reserve(n + 2)
+        buf[count] = 0x22
+        count += 1
+        guard let p = b.baseAddress else {
             byte(0x22)
+            return
         }
+        var runStart = 0
+        var k = firstSpecialJSONByte(p, from: 0, count: n)
+        while k < n {
+            if k > runStart { raw(p + runStart, k - runStart) }
+            escape(p[k])
+            runStart = k + 1
+            k = firstSpecialJSONByte(p, from: runStart, count: n)
+        }
+        if n > runStart { raw(p + runStart, n - runStart) }
+        byte(0x22)
     }
 
     func escape(_ c: UInt8) {
