@@ -96,8 +96,7 @@ final class ReadAheadState: @unchecked Sendable {
     private let input: InputFile
     private let maxLineLength = LineReader.defaultMaxLineLength
     /// Chunks waiting for a parser, oldest first.
-    var jobs: [LineChunk] = []
-    var jobsHead = 0
+    var jobs = HandOffQueue<LineChunk>()
     /// Parsed chunks by sequence number, until the consumer takes them.
     var results: [Int: [NDJSONItem]] = [:]
     /// Chunks split and not yet consumed (bounds memory).
@@ -120,7 +119,6 @@ final class ReadAheadState: @unchecked Sendable {
         monitor.lock()
         cancelled = true
         jobs.removeAll()
-        jobsHead = 0
         results.removeAll()
         monitor.broadcastAll()
         monitor.unlock()
@@ -177,17 +175,10 @@ final class ReadAheadState: @unchecked Sendable {
     func parse() {
         monitor.lock()
         while true {
-            while jobsHead == jobs.count && chunksTotal == nil && !cancelled { monitor.wait(Self.parsersWait) }
-            if cancelled || jobsHead == jobs.count {
+            while jobs.isEmpty && chunksTotal == nil && !cancelled { monitor.wait(Self.parsersWait) }
+            guard !cancelled, var chunk = jobs.popFirst() else {
                 monitor.unlock()
                 return
-            }
-            var chunk = jobs[jobsHead]
-            jobs[jobsHead].bytes = []
-            jobsHead += 1
-            if jobsHead > 64 {
-                jobs.removeFirst(jobsHead)
-                jobsHead = 0
             }
             monitor.unlock()
             let items = parse(chunk)

@@ -42,6 +42,35 @@ final class Monitor: @unchecked Sendable {
     func broadcastAll() { for k in 0..<count { pthread_cond_broadcast(conds + k) } }
 }
 
+/// A first-in first-out queue for hand-offs between threads (guarded by the caller's Monitor).
+/// Taking an element moves it out: the queue keeps no reference to what a worker now owns.
+struct HandOffQueue<Element> {
+    private var items: [Element?] = []
+    private var head = 0
+
+    var isEmpty: Bool { head == items.count }
+
+    mutating func append(_ e: Element) { items.append(e) }
+
+    /// The oldest element, or nil when empty.
+    mutating func popFirst() -> Element? {
+        guard head < items.count else { return nil }
+        let e = items[head]
+        items[head] = nil
+        head += 1
+        if head > 64 {
+            items.removeFirst(head)
+            head = 0
+        }
+        return e
+    }
+
+    mutating func removeAll() {
+        items.removeAll()
+        head = 0
+    }
+}
+
 /// Starts `body` on a new detached thread. False when the system refuses a thread; callers
 /// then do the work on their own thread.
 func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {

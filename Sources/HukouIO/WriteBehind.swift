@@ -98,8 +98,7 @@ final class WriteBehindState: @unchecked Sendable {
     /// Written only by the thread holding the `writing` turn.
     private let output: ByteOutput
     /// Batches waiting for a serializer, oldest first.
-    var jobs: [(seq: Int, records: [JSONObject])] = []
-    var jobsHead = 0
+    var jobs = HandOffQueue<(seq: Int, records: [JSONObject])>()
     /// Serialized batches waiting for their turn to be written, by sequence number.
     var ready: [Int: JSONWriter] = [:]
     /// Batches written (the sequence number of the next one to write).
@@ -119,15 +118,8 @@ final class WriteBehindState: @unchecked Sendable {
     func run() {
         monitor.lock()
         while true {
-            while jobsHead == jobs.count && !finishing && !cancelled { monitor.wait(Self.serializersWait) }
-            if cancelled || jobsHead == jobs.count { break }
-            let (seq, records) = jobs[jobsHead]
-            jobs[jobsHead].records = []
-            jobsHead += 1
-            if jobsHead > 64 {
-                jobs.removeFirst(jobsHead)
-                jobsHead = 0
-            }
+            while jobs.isEmpty && !finishing && !cancelled { monitor.wait(Self.serializersWait) }
+            guard !cancelled, let (seq, records) = jobs.popFirst() else { break }
             let w = spare.popLast() ?? JSONWriter(capacity: 1 << 17)
             let skip = failure != nil
             monitor.unlock()

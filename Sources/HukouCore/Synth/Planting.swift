@@ -219,6 +219,13 @@ extension Synthesizer {
         return String(r.filter { $0.isLetter })
     }
 
+    /// A second valid number for `p` (一人多号) encoding `birth`: in the region of its first number
+    /// while that day has sequences left there, else the county's.
+    func secondNumber(_ p: SynthPerson, birth: SynthDate) -> String {
+        maker.ids.issue(region: String(p.trueID.prefix(6)), birth: birth, sex: p.sex)
+            ?? maker.ids.issue(birth: birth, sex: p.sex, migrant: false, older: false, &rng)
+    }
+
     /// Queues the second registration of `p`, in one of its variants.
     func queueDuplicate(_ p: SynthPerson, place: SynthPlace, township t: SynthTownship, index: Int) {
         var a = p
@@ -241,8 +248,7 @@ extension Synthesizer {
             } else {
                 // Registered again from the lunar date: a second valid number that encodes it.
                 a.birth = w
-                a.id = maker.ids.issue(region: String(p.trueID.prefix(6)), birth: w, sex: p.sex)
-                    ?? maker.ids.issue(birth: w, sex: p.sex, migrant: false, older: false, &rng)
+                a.id = secondNumber(p, birth: w)
                 a.trueID = a.id
                 cross = false
                 note = "same person under two valid numbers (一人多号), the second registered with the lunar birth date (\(w.iso) for \(p.birth.iso))"
@@ -270,16 +276,14 @@ extension Synthesizer {
                 extra.append((ProblemCode.idBirthdateMismatch.rawValue, "birth date field \(d.iso), number says \(p.birth.iso)"))
                 note = "same number, birth date mistyped in the second registration"
             case 4:
-                a.id = maker.ids.issue(region: String(p.trueID.prefix(6)), birth: p.birth, sex: p.sex)
-                    ?? maker.ids.issue(birth: p.birth, sex: p.sex, migrant: false, older: false, &rng)
+                a.id = secondNumber(p, birth: p.birth)
                 a.trueID = a.id
                 cross = false
                 note = "same person under two valid numbers (一人多号)"
             case 5:
                 let d = typo(p.birth)
                 a.birth = d
-                a.id = maker.ids.issue(region: String(p.trueID.prefix(6)), birth: d, sex: p.sex)
-                    ?? maker.ids.issue(birth: d, sex: p.sex, migrant: false, older: false, &rng)
+                a.id = secondNumber(p, birth: d)
                 a.trueID = a.id
                 cross = false
                 note = "same person under two valid numbers (一人多号) with the birth date mistyped (\(d.iso) for \(p.birth.iso))"
