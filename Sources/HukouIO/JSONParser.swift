@@ -20,12 +20,20 @@ public struct JSONParser {
     @usableFromInline let end: Int
     @usableFromInline var i: Int = 0
     @usableFromInline var scratch: [UInt8] = []
+    /// Whether the text seen so far is exactly what JSONWriter writes for the parsed value: no
+    /// whitespace between tokens and no escape the writer would write differently. A record read
+    /// from such a line and passed on unchanged can be written as the same bytes (see
+    /// PassThroughLine), sparing its serialization.
+    @usableFromInline var canonical = true
+    /// Recently made strings, reused when the same bytes come again (nil: make every string).
+    @usableFromInline let cache: StringCache?
     static let maxDepth = 256
 
-    init(_ buf: UnsafeBufferPointer<UInt8>) {
+    init(_ buf: UnsafeBufferPointer<UInt8>, cache: StringCache? = nil) {
         // An empty buffer has a nil base address; point at a static byte instead.
         self.base = buf.baseAddress ?? JSONParser.emptyByte
         self.end = buf.count
+        self.cache = cache
     }
     nonisolated(unsafe) static let emptyByte: UnsafePointer<UInt8> = {
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
@@ -47,15 +55,22 @@ public struct JSONParser {
 
     /// Parses a buffer that must hold one JSON object (an NDJSON record line).
     public static func parseObject(_ buf: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONObject {
+        try parseRecord(buf).object
+    }
+
+    /// Parses one NDJSON record line, and tells whether the line is byte for byte what
+    /// JSONWriter.writeObject writes for the object (`canonical`).
+    /// `cache` (one per thread) spares making the same short strings again.
+    public static func parseRecord(_ buf: UnsafeBufferPointer<UInt8>, cache: StringCache? = nil) throws(JSONParseError) -> (object: JSONObject, canonical: Bool) {
         try validateUTF8(buf)
-        var p = JSONParser(buf)
+        var p = JSONParser(buf, cache: cache)
         p.skipWS()
         guard p.i < p.end else { throw p.fail("empty line") }
         guard p.base[p.i] == UInt8(ascii: "{") else { throw p.fail("a record must be a JSON object") }
         let o = try p.object(depth: 0)
         p.skipWS()
         if p.i != p.end { throw p.fail("unexpected data after the JSON object") }
-        return o
+        return (o, p.canonical)
     }
 
     /// Parses a Swift string holding one JSON value.
@@ -72,7 +87,7 @@ public struct JSONParser {
     @inline(__always) mutating func skipWS() {
         while i < end {
             let c = base[i]
-            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { break }
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1; canonical = false } else { break }
         }
     }
 
@@ -180,7 +195,8 @@ public struct JSONParser {
         while i < end {
             let c = base[i]
             if c == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self)
+                let s = cache?.string(base + start, i - start)
+                    ?? String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self)
                 i += 1
                 return s
             }
@@ -206,7 +222,7 @@ public struct JSONParser {
             switch e {
             case UInt8(ascii: "\""): scratch.append(0x22)
             case UInt8(ascii: "\\"): scratch.append(0x5C)
-            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "/"): scratch.append(0x2F); canonical = false
             case UInt8(ascii: "b"): scratch.append(0x08)
             case UInt8(ascii: "f"): scratch.append(0x0C)
             case UInt8(ascii: "n"): scratch.append(0x0A)
@@ -214,6 +230,12 @@ public struct JSONParser {
             case UInt8(ascii: "t"): scratch.append(0x09)
             case UInt8(ascii: "u"):
                 var cp = try hex4()
+                // The writer writes \u only for the control characters without a short form,
+                // in lower case; any other \u text differs from what it would write.
+                if canonical && !(cp < 0x20 && cp != 0x08 && cp != 0x09 && cp != 0x0A && cp != 0x0C && cp != 0x0D
+                    && (i - 4..<i).allSatisfy({ base[$0] < UInt8(ascii: "A") || base[$0] > UInt8(ascii: "F") })) {
+                    canonical = false
+                }
                 if cp >= 0xD800 && cp <= 0xDBFF {
                     guard end - i >= 6, base[i] == UInt8(ascii: "\\"), base[i + 1] == UInt8(ascii: "u") else {
                         throw fail("lone high surrogate in \\u escape")

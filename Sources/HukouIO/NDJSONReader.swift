@@ -33,12 +33,20 @@ public final class NDJSONReader {
     /// One line as an item: a record, a malformed line, or nil for a blank line (skipped).
     @inline(__always)
     static func item(_ buf: UnsafeBufferPointer<UInt8>, line: Int) -> NDJSONItem? {
+        parsedItem(buf, line: line)?.item
+    }
+
+    /// One line as an item, and whether it is a record whose line is canonical JSON (see
+    /// JSONParser.parseRecord); nil for a blank line.
+    @inline(__always)
+    static func parsedItem(_ buf: UnsafeBufferPointer<UInt8>, line: Int, cache: StringCache? = nil) -> (item: NDJSONItem, canonical: Bool)? {
         if isBlank(buf) { return nil }
         do {
-            return .record(try JSONParser.parseObject(buf), line: line)
+            let (o, canonical) = try JSONParser.parseRecord(buf, cache: cache)
+            return (.record(o, line: line), canonical)
         } catch {
             let raw = String(decoding: buf.prefix(1 << 20), as: UTF8.self)
-            return .malformed(reason: "malformed JSON: \(error)", line: line, raw: raw)
+            return (.malformed(reason: "malformed JSON: \(error)", line: line, raw: raw), false)
         }
     }
 

@@ -9,13 +9,91 @@
 // flight. Small chunks measured faster than large ones (the records are still in cache when the
 // stage and the serializers take them): 256 lines beat 2,048 by a third of the CPU time.
 
+/// One chunk's parsed items, in input order, with the text of the lines that can pass through.
+public struct NDJSONBatch {
+    /// The records and malformed lines of the chunk (blank lines are skipped).
+    public let items: [NDJSONItem]
+    /// For each item, its line's text in `block` when the line is canonical (what JSONWriter
+    /// would write for the parsed record), else a span with count -1.
+    let spans: [LineChunk.Span]
+    let block: LineBlock
+
+    /// The line of item `k` when a record passed on unchanged may be written as that line.
+    @inline(__always)
+    public func passThroughLine(_ k: Int) -> PassThroughLine? {
+        let s = spans[k]
+        return s.count < 0 ? nil : PassThroughLine(block: block, start: s.start, count: s.count)
+    }
+}
+
+/// The text of a canonical record line, kept alive for as long as something may still write it.
+public struct PassThroughLine: @unchecked Sendable {
+    let block: LineBlock
+    let start: Int
+    let count: Int
+
+    /// Calls `body` with the line's bytes (no newline).
+    @inline(__always)
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        block.bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[start..<start + count])) }
+    }
+}
+
+/// A chunk's bytes once parsed, read-only. When the last batch or queued line that refers to it
+/// is gone, its storage goes back to the pool for the splitter to fill again (fresh megabyte
+/// buffers cost page faults: a third of a second of system time on a 400 MB input).
+final class LineBlock: @unchecked Sendable {
+    /// Not changed after init (a var only so that deinit can hand the storage on unshared).
+    private(set) var bytes: [UInt8]
+    let pool: BufferPool?
+
+    init(_ bytes: [UInt8], pool: BufferPool?) {
+        self.bytes = bytes
+        self.pool = pool
+    }
+
+    deinit {
+        guard let pool else { return }
+        var b: [UInt8] = []
+        swap(&b, &bytes)
+        b.removeAll(keepingCapacity: true)
+        pool.give(b)
+    }
+}
+
+/// Spare byte buffers, shared by the threads of one reader.
+final class BufferPool: @unchecked Sendable {
+    private let monitor = Monitor(conditions: 1)
+    private var spares: [[UInt8]] = []
+    private let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    func take() -> [UInt8] {
+        monitor.lock()
+        defer { monitor.unlock() }
+        return spares.popLast() ?? []
+    }
+
+    /// Takes an emptied buffer back.
+    func give(_ b: [UInt8]) {
+        monitor.lock()
+        if spares.count < limit { spares.append(b) }
+        monitor.unlock()
+    }
+}
+
 /// Parsed records of one input, chunk by chunk, in input order.
 public final class ReadAheadNDJSONReader {
     /// The input's display name (records cite it in their `src`).
     public let name: String
     private let state: ReadAheadState
-    /// The sequential reader used when no thread could be started (or none were asked for).
-    private let inline: NDJSONReader?
+    /// The line source when reading happens inside `nextBatch` (no threads asked for or started).
+    private let inline: LineReader?
+    /// A read error of the inline reader, thrown after the items read before it.
+    private var inlineFailure: IOFailure?
+    private var inlineEnded = false
+    private let inlineCache = StringCache()
 
     /// Lines per chunk, and bytes: whichever fills first ends the chunk.
     static let chunkLines = 256
@@ -41,28 +119,37 @@ public final class ReadAheadNDJSONReader {
                 }
             }
         }
-        inline = started ? nil : NDJSONReader(input)
+        inline = started ? nil : LineReader(input)
     }
 
     deinit { state.cancel() }
 
     /// The next chunk's items (records and malformed lines, in input order); nil at end of input.
     /// A read error is thrown after every item read before it.
-    public func nextBatch() throws(IOFailure) -> [NDJSONItem]? {
-        if let r = inline {
-            var items: [NDJSONItem] = []
-            while items.count < Self.chunkLines, let item = try r.next() { items.append(item) }
-            return items.isEmpty ? nil : items
+    public func nextBatch() throws(IOFailure) -> NDJSONBatch? {
+        if let lines = inline {
+            if let f = inlineFailure { inlineFailure = nil; inlineEnded = true; throw f }
+            while !inlineEnded {
+                let (chunk, ended, failure) = state.readChunk(lines, seq: 0)
+                inlineEnded = ended
+                inlineFailure = failure
+                if !chunk.spans.isEmpty {
+                    let batch = state.parse(chunk, cache: inlineCache)
+                    if !batch.items.isEmpty { return batch }
+                }
+                if let f = inlineFailure { inlineFailure = nil; inlineEnded = true; throw f }
+            }
+            return nil
         }
         let st = state
         st.monitor.lock()
         defer { st.monitor.unlock() }
         while true {
-            if let items = st.results.removeValue(forKey: st.consumed) {
+            if let batch = st.results.removeValue(forKey: st.consumed) {
                 st.consumed += 1
                 st.outstanding -= 1
                 st.monitor.signal(ReadAheadState.splitterWaits)
-                return items
+                return batch
             }
             if let total = st.chunksTotal, st.consumed >= total {
                 if let f = st.failure { throw f }
@@ -98,14 +185,13 @@ final class ReadAheadState: @unchecked Sendable {
     /// Chunks waiting for a parser, oldest first.
     var jobs = HandOffQueue<LineChunk>()
     /// Parsed chunks by sequence number, until the consumer takes them.
-    var results: [Int: [NDJSONItem]] = [:]
+    var results: [Int: NDJSONBatch] = [:]
     /// Chunks split and not yet consumed (bounds memory).
     var outstanding = 0
     /// The sequence number of the next chunk the consumer takes.
     var consumed = 0
-    /// Byte buffers of parsed chunks, for the splitter to reuse (fresh megabyte buffers cost
-    /// page faults: a third of a second of system time on a 400 MB input).
-    var spareBuffers: [[UInt8]] = []
+    /// Byte buffers of consumed chunks, for the splitter to reuse.
+    let pool = BufferPool(limit: ReadAheadNDJSONReader.maxChunksAhead * 2)
     /// Set by the splitter at the end: how many chunks there are.
     var chunksTotal: Int?
     var failure: IOFailure?
@@ -124,34 +210,38 @@ final class ReadAheadState: @unchecked Sendable {
         monitor.unlock()
     }
 
+    /// Reads the next chunk of lines: the chunk, whether the input ended, and a read error
+    /// (which also ends it).
+    func readChunk(_ lines: LineReader, seq: Int) -> (LineChunk, ended: Bool, failure: IOFailure?) {
+        var chunk = LineChunk(seq: seq, firstLine: lines.lineNumber + 1)
+        chunk.bytes = pool.take()
+        chunk.bytes.reserveCapacity(ReadAheadNDJSONReader.chunkBytes + 4096)
+        chunk.spans.reserveCapacity(ReadAheadNDJSONReader.chunkLines)
+        do {
+            while chunk.spans.count < ReadAheadNDJSONReader.chunkLines && chunk.bytes.count < ReadAheadNDJSONReader.chunkBytes {
+                guard let line = try lines.next() else { return (chunk, true, nil) }
+                switch line {
+                case .tooLong:
+                    chunk.spans.append(.init(start: chunk.bytes.count, count: -1))
+                case .text(let b):
+                    chunk.spans.append(.init(start: chunk.bytes.count, count: b.count))
+                    chunk.bytes.append(contentsOf: b)
+                }
+            }
+        } catch {
+            return (chunk, true, error)
+        }
+        return (chunk, false, nil)
+    }
+
     /// The splitter thread: cuts the input into chunks and queues them for the parsers.
     func split() {
         let lines = LineReader(input)
         var seq = 0
         var ended = false
-        var failed: IOFailure?
         while !ended {
-            var chunk = LineChunk(seq: seq, firstLine: lines.lineNumber + 1)
-            monitor.lock()
-            if let spare = spareBuffers.popLast() { chunk.bytes = spare }
-            monitor.unlock()
-            chunk.bytes.reserveCapacity(ReadAheadNDJSONReader.chunkBytes + 4096)
-            chunk.spans.reserveCapacity(ReadAheadNDJSONReader.chunkLines)
-            do {
-                while chunk.spans.count < ReadAheadNDJSONReader.chunkLines && chunk.bytes.count < ReadAheadNDJSONReader.chunkBytes {
-                    guard let line = try lines.next() else { ended = true; break }
-                    switch line {
-                    case .tooLong:
-                        chunk.spans.append(.init(start: chunk.bytes.count, count: -1))
-                    case .text(let b):
-                        chunk.spans.append(.init(start: chunk.bytes.count, count: b.count))
-                        chunk.bytes.append(contentsOf: b)
-                    }
-                }
-            } catch {
-                failed = error
-                ended = true
-            }
+            let (chunk, end, failed) = readChunk(lines, seq: seq)
+            ended = end
             monitor.lock()
             if !chunk.spans.isEmpty {
                 while outstanding >= ReadAheadNDJSONReader.maxChunksAhead && !cancelled { monitor.wait(Self.splitterWaits) }
@@ -173,36 +263,40 @@ final class ReadAheadState: @unchecked Sendable {
 
     /// A parser thread: takes chunks until there are none left, and files the parsed items.
     func parse() {
+        let cache = StringCache()
         monitor.lock()
         while true {
             while jobs.isEmpty && chunksTotal == nil && !cancelled { monitor.wait(Self.parsersWait) }
-            guard !cancelled, var chunk = jobs.popFirst() else {
+            guard !cancelled, let chunk = jobs.popFirst() else {
                 monitor.unlock()
                 return
             }
             monitor.unlock()
-            let items = parse(chunk)
-            chunk.bytes.removeAll(keepingCapacity: true)
+            let batch = parse(chunk, cache: cache)
             monitor.lock()
-            if !cancelled { results[chunk.seq] = items }
-            if spareBuffers.count < ReadAheadNDJSONReader.maxChunksAhead { spareBuffers.append(chunk.bytes) }
+            if !cancelled { results[chunk.seq] = batch }
             if chunk.seq == consumed { monitor.signal(Self.consumerWaits) }
         }
     }
 
-    private func parse(_ chunk: LineChunk) -> [NDJSONItem] {
+    /// Parses a chunk's lines; its bytes become the batch's block.
+    func parse(_ chunk: LineChunk, cache: StringCache) -> NDJSONBatch {
         var items: [NDJSONItem] = []
+        var spans: [LineChunk.Span] = []
         items.reserveCapacity(chunk.spans.count)
+        spans.reserveCapacity(chunk.spans.count)
         chunk.bytes.withUnsafeBufferPointer { all in
             for (k, span) in chunk.spans.enumerated() {
                 let line = chunk.firstLine + k
                 if span.count < 0 {
                     items.append(NDJSONReader.tooLong(line: line, limit: maxLineLength))
-                } else if let item = NDJSONReader.item(UnsafeBufferPointer(rebasing: all[span.start..<span.start + span.count]), line: line) {
+                    spans.append(.init(start: 0, count: -1))
+                } else if let (item, canonical) = NDJSONReader.parsedItem(UnsafeBufferPointer(rebasing: all[span.start..<span.start + span.count]), line: line, cache: cache) {
                     items.append(item)
+                    spans.append(canonical ? span : .init(start: 0, count: -1))
                 }
             }
         }
-        return items
+        return NDJSONBatch(items: items, spans: spans, block: LineBlock(chunk.bytes, pool: pool))
     }
 }

@@ -12,7 +12,7 @@
 public final class WriteBehindRecordWriter {
     private let output: ByteOutput
     private let state: WriteBehindState?
-    private var batch: [JSONObject] = []
+    private var batch: [OutputLine] = []
     private var nextSeq = 0
     /// Used when writing on the caller's thread.
     private var writer = JSONWriter(capacity: 1 << 17)
@@ -39,12 +39,22 @@ public final class WriteBehindRecordWriter {
 
     /// Queues one record (written in the order given).
     public func write(_ r: JSONObject) throws(IOFailure) {
+        try write(.record(r))
+    }
+
+    /// Queues a record that is written as the line it was read as (the caller knows the record
+    /// is unchanged and the line canonical).
+    public func write(_ line: PassThroughLine) throws(IOFailure) {
+        try write(.text(line))
+    }
+
+    private func write(_ line: OutputLine) throws(IOFailure) {
         guard state != nil else {
-            writer.writeRecordLine(r)
+            line.write(to: writer)
             if writer.byteCount >= Self.flushAt { try output.drain(&writer) }
             return
         }
-        batch.append(r)
+        batch.append(line)
         if batch.count >= Self.batchSize { try handOff() }
     }
 
@@ -90,6 +100,22 @@ public final class WriteBehindRecordWriter {
     }
 }
 
+/// One line to write: a record to serialize, or a canonical line read earlier.
+enum OutputLine {
+    case record(JSONObject)
+    case text(PassThroughLine)
+
+    @inline(__always)
+    func write(to w: JSONWriter) {
+        switch self {
+        case .record(let r): w.writeRecordLine(r)
+        case .text(let t):
+            t.withBytes { w.append($0) }
+            w.byte(0x0A)
+        }
+    }
+}
+
 /// What the producer and the serializer threads share; every field is guarded by `monitor`.
 final class WriteBehindState: @unchecked Sendable {
     /// Who waits on which condition.
@@ -98,7 +124,7 @@ final class WriteBehindState: @unchecked Sendable {
     /// Written only by the thread holding the `writing` turn.
     private let output: ByteOutput
     /// Batches waiting for a serializer, oldest first.
-    var jobs = HandOffQueue<(seq: Int, records: [JSONObject])>()
+    var jobs = HandOffQueue<(seq: Int, lines: [OutputLine])>()
     /// Serialized batches waiting for their turn to be written, by sequence number.
     var ready: [Int: JSONWriter] = [:]
     /// Batches written (the sequence number of the next one to write).
@@ -119,14 +145,14 @@ final class WriteBehindState: @unchecked Sendable {
         monitor.lock()
         while true {
             while jobs.isEmpty && !finishing && !cancelled { monitor.wait(Self.serializersWait) }
-            guard !cancelled, let (seq, records) = jobs.popFirst() else { break }
+            guard !cancelled, let (seq, lines) = jobs.popFirst() else { break }
             let w = spare.popLast() ?? JSONWriter(capacity: 1 << 17)
             let skip = failure != nil
             monitor.unlock()
             // After a failure, batches are still taken (so the producer never waits forever)
             // but no longer serialized nor written.
             if !skip {
-                for r in records { w.writeRecordLine(r) }
+                for line in lines { line.write(to: w) }
             }
             monitor.lock()
             ready[seq] = w

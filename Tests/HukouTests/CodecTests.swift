@@ -1,5 +1,5 @@
 // Unit tests of the NDJSON codec: RFC 8259 parsing, escapes, surrogates, numbers, invalid input.
-import HukouIO
+@testable import HukouIO
 import Testing
 
 private func parse(_ s: String) throws -> JSONValue { try JSONParser.parse(s) }
@@ -132,7 +132,7 @@ struct CodecTests {
         while let item = try seq.next() { expected.append(describe(item)) }
         var got: [String] = []
         let ahead = ReadAheadNDJSONReader(try InputFile(path: path), workers: workers)
-        while let batch = try ahead.nextBatch() { got += batch.map(describe) }
+        while let batch = try ahead.nextBatch() { got += batch.items.map(describe) }
         #expect(expected.count == 2969)  // 3000 lines less 31 blank ones
         #expect(got == expected)
         #expect(got.filter { $0.contains(" ! ") }.count == 3000 / 97)
@@ -158,5 +158,95 @@ struct CodecTests {
         let lines = String(decoding: try InputFile(path: path).readAll(), as: UTF8.self).split(separator: "\n")
         #expect(lines.count == 5000)
         #expect(lines.first == "{\"n\":0}" && lines.last == "{\"n\":4999}")
+    }
+
+    /// The word-at-a-time scan finds the same first special byte as a plain loop, for every
+    /// length, start and position (strings shorter than a word included).
+    @Test func specialByteScanAgreesWithAPlainLoop() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x61, 0x22, 0x5C, 0x0A, 0x1F, 0x20, 0x7F, 0x80, 0xA2, 0xDC, 0xE4, 0xFF, 0x21, 0x5B]
+        for _ in 0..<4000 {
+            let n = Int.random(in: 0...40, using: &rng)
+            var bytes = [UInt8](repeating: 0x61, count: n)
+            // Mostly clean strings, with now and then a special or a high byte.
+            for k in 0..<n where Int.random(in: 0..<6, using: &rng) == 0 { bytes[k] = alphabet.randomElement(using: &rng)! }
+            bytes.withUnsafeBufferPointer { b in
+                guard let p = b.baseAddress else { return }
+                for from in 0...n {
+                    var expected = from
+                    while expected < n && !(p[expected] < 0x20 || p[expected] == 0x22 || p[expected] == 0x5C) { expected += 1 }
+                    #expect(firstSpecialJSONByte(p, from: from, count: n) == expected, "\(bytes) from \(from)")
+                }
+            }
+        }
+    }
+
+    /// A line is canonical exactly when writing the parsed record gives the line back: no
+    /// whitespace between tokens, and only the escapes the writer itself writes.
+    @Test func canonicalLinesAreWhatTheWriterWrites() throws {
+        let canonical = [
+            #"{"kind":"person","src":"a.csv:2","n":1.50,"ok":true,"x":null,"a":[1,"b",{}],"o":{"k":[]}}"#,
+            #"{"s":"tab\there \"quoted\" back\\slash \n\r\b\f \u001f","名":"王伟"}"#,
+            #"{}"#,
+            #"{"k":"v","k":"duplicate keys are kept"}"#,
+        ]
+        let other = [
+            #"{"kind": "person"}"#, #" {"a":1}"#, #"{"a":1} "#, #"{"a" :1}"#, #"{"a":[1, 2]}"#,
+            #"{"a":"\/"}"#, #"{"a":"\u0041"}"#, #"{"a":"\u001F"}"#, "{\"a\":1}\t",
+        ]
+        for line in canonical + other {
+            var text = line
+            let (o, isCanonical) = try text.withUTF8 { try JSONParser.parseRecord($0) }
+            let written = JSONWriter.string(o)
+            #expect(isCanonical == canonical.contains(line), "\(line)")
+            #expect(isCanonical == (written == line), "\(line) → \(written)")
+        }
+    }
+
+    /// The string cache gives back exactly the string of the bytes, whatever collides in it.
+    @Test func stringCacheGivesTheStringOfTheBytes() {
+        let cache = StringCache()
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["a", "王", "伟", "1", "-", "é", "𠂇", "k"]
+        var seen: [String] = []
+        for round in 0..<20000 {
+            let s: String
+            if round % 3 == 0, let old = seen.randomElement(using: &rng) {
+                s = old
+            } else {
+                s = (0..<Int.random(in: 0...16, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+                seen.append(s)
+            }
+            var t = s
+            let got = t.withUTF8 { b in cache.string(b.baseAddress ?? JSONParser.emptyByte, b.count) }
+            #expect(got == s)
+        }
+    }
+
+    /// Lines read ahead come with their text when canonical, and a writer given that text writes
+    /// the same bytes as it would for the record.
+    @Test(arguments: [0, 2])
+    func passThroughLinesWriteTheSameBytes(workers: Int) throws {
+        let lines = [#"{"kind":"person","src":"a:1","name":"王伟"}"#, #"{"kind": "person"}"#, "", #"{"a":"\/"}"#, #"{"b":[1,2]}"#]
+        let path = "/tmp/hukou-passthrough-\(workers).ndjson"
+        let file = try ByteOutput.file(path)
+        try file.write(lines.joined(separator: "\n") + "\n")
+        try file.close()
+        let ahead = ReadAheadNDJSONReader(try InputFile(path: path), workers: workers)
+        let outPath = path + ".out"
+        let out = try ByteOutput.file(outPath)
+        let w = WriteBehindRecordWriter(out, threads: workers)
+        var passed = 0
+        while let batch = try ahead.nextBatch() {
+            for (k, item) in batch.items.enumerated() {
+                guard case .record(let r, _) = item else { continue }
+                if let line = batch.passThroughLine(k) { try w.write(line); passed += 1 } else { try w.write(r) }
+            }
+        }
+        try w.finish()
+        try out.close()
+        #expect(passed == 2)
+        let text = String(decoding: try InputFile(path: outPath).readAll(), as: UTF8.self)
+        #expect(text == #"{"kind":"person","src":"a:1","name":"王伟"}"# + "\n" + #"{"kind":"person"}"# + "\n" + #"{"a":"/"}"# + "\n" + #"{"b":[1,2]}"# + "\n")
     }
 }

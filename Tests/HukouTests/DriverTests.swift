@@ -120,6 +120,32 @@ struct DriverTests {
         #expect(bad.status == 64)
     }
 
+    /// A record passed on unchanged is written as the line it was read as when that line is
+    /// already canonical JSON, others are written canonically, and a record a later stage of
+    /// `hukou run` changes is serialized anew: the same bytes as the shell pipe, for any threads.
+    @Test func unchangedRecordsKeepTheirLine() throws {
+        let dir = try makeTempDir()
+        let lines = [
+            #"{"kind":"person","src":"r.csv:2","name":"王伟","sex":"男","id_number":"11010519491231002X"}"#,
+            #"{"kind": "person", "src":"r.csv:3","name":"李 娜"}"#,
+            #"{"kind":"person","src":"r.csv:4","name":"a\/b","birth_date":"1985年3月12日"}"#,
+            #"{"kind":"death","src":"d.csv:2","note":"tab\there"}"#,
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("in.ndjson"))
+        try Data("steps:\n  - validate\n  - normalize\n".utf8).write(to: dir.appendingPathComponent("p.yaml"))
+        for t in ["0", "2"] {
+            let cat = try sh("hukou cat --io-threads \(t) in.ndjson", in: dir)
+            #expect(cat.out == [lines[0], #"{"kind":"person","src":"r.csv:3","name":"李 娜"}"#,
+                                #"{"kind":"person","src":"r.csv:4","name":"a/b","birth_date":"1985年3月12日"}"#, lines[3]]
+                .joined(separator: "\n") + "\n")
+            let pipe = try sh("hukou validate --io-threads \(t) in.ndjson | hukou normalize --io-threads \(t)", in: dir)
+            let run = try sh("hukou run --io-threads \(t) p.yaml in.ndjson", in: dir)
+            #expect(pipe.status == 0 && run.status == 0, "\(pipe.stderr) \(run.stderr)")
+            #expect(run.out == pipe.out)
+            #expect(run.out.contains(#""sex":"1""#) && run.out.contains(#""birth_date":"1985-03-12""#), "normalize's changes were lost")
+        }
+    }
+
     /// A write error (a full disk) ends the run with exit 74 whether the writer runs on its own
     /// thread or not.
     @Test func fullDiskExits74() throws {
