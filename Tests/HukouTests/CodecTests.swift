@@ -249,4 +249,22 @@ struct CodecTests {
         let text = String(decoding: try InputFile(path: outPath).readAll(), as: UTF8.self)
         #expect(text == #"{"kind":"person","src":"a:1","name":"王伟"}"# + "\n" + #"{"kind":"person"}"# + "\n" + #"{"a":"/"}"# + "\n" + #"{"b":[1,2]}"# + "\n")
     }
+
+    /// Nested objects written again come from the writer's kept bytes: the same text as writing
+    /// them afresh, also after a shared object is copied and changed, for many objects at once.
+    @Test func nestedObjectsWrittenAgainGiveTheSameBytes() {
+        let shared: [JSONObject] = (0..<300).map { ["sex": .string("男"), "n": .number(String($0))] }
+        let w = JSONWriter(capacity: 64)
+        var expected = ""
+        for round in 0..<3000 {
+            var inner = shared[(round * 7) % shared.count]
+            if round % 5 == 0 { inner["changed"] = .bool(true) }
+            if round % 11 == 0 { inner = ["big": .string(String(repeating: "长", count: 100))] }
+            let record: JSONObject = ["kind": .string("person"), "labels": .object(inner), "again": .object(inner)]
+            w.writeRecordLine(record)
+            let inText = JSONWriter.string(inner)
+            expected += #"{"kind":"person","labels":"# + inText + #","again":"# + inText + "}\n"
+        }
+        #expect(String(decoding: w.buffer, as: UTF8.self) == expected)
+    }
 }
