@@ -1,4 +1,10 @@
 # Shared helpers for the benchmark scripts: timing with CPU time and peak RSS, rate arithmetic.
+# Sourced from the repository root by bench/run.sh or by a script run alone (`bash bench/30-…sh`),
+# which then gets the same defaults: the release binary and bench/data/.
+export HUKOU="${HUKOU:-$PWD/.build/release/hukou}"
+export BENCH_DATA="${BENCH_DATA:-$PWD/bench/data}"
+mkdir -p "$BENCH_DATA"
+[ -x "$HUKOU" ] || { echo "bench: no $HUKOU (run: swift build -c release --product hukou)" >&2; exit 1; }
 # measure LABEL BYTES RECORDS -- CMD...
 #   prints "LABEL  T s  X MB/s  Y records/s  cpu C s  peak RSS Z MB" (RSS: the largest process)
 measure() {
