@@ -61,13 +61,21 @@ public final class WriteBehindRecordWriter {
     private func handOff() throws(IOFailure) {
         guard let st = state else { return }
         st.monitor.lock()
-        defer { st.monitor.unlock() }
         while nextSeq - st.written >= Self.maxBatchesAhead && st.failure == nil { st.monitor.wait(WriteBehindState.producerWaits) }
-        if let f = st.failure { throw f }
+        if let f = st.failure {
+            st.monitor.unlock()
+            throw f
+        }
         st.jobs.append((nextSeq, batch))
         nextSeq += 1
         st.monitor.signal(WriteBehindState.serializersWait)
-        batch = []
+        var written = st.writtenBatches
+        st.writtenBatches = []
+        st.monitor.unlock()
+        // The records of written batches are freed here, where they were made (see writtenBatches),
+        // and one emptied batch array is reused.
+        for k in written.indices { written[k].removeAll(keepingCapacity: true) }
+        batch = written.popLast() ?? []
         batch.reserveCapacity(Self.batchSize)
     }
 
@@ -123,6 +131,10 @@ final class WriteBehindState: @unchecked Sendable {
     let monitor = Monitor(conditions: 2)
     /// Written only by the thread holding the `writing` turn.
     private let output: ByteOutput
+    /// Batches serialized, handed back to the producer to free: records freed on the thread that
+    /// made them go back to its own malloc arena without a lock (freed by the serializers, they
+    /// contended with the producer's allocations).
+    var writtenBatches: [[OutputLine]] = []
     /// Batches waiting for a serializer, oldest first.
     var jobs = HandOffQueue<(seq: Int, lines: [OutputLine])>()
     /// Serialized batches waiting for their turn to be written, by sequence number.
@@ -155,6 +167,7 @@ final class WriteBehindState: @unchecked Sendable {
                 for line in lines { line.write(to: w) }
             }
             monitor.lock()
+            writtenBatches.append(lines)
             ready[seq] = w
             writeReady()
         }
