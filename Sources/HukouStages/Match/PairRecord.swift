@@ -93,6 +93,6 @@ final class PairCollector {
     }
 
     var records: ClusterRecords {
-        ClusterRecords(srcs: srcs, household: household, place: place, sharedID: shared, completeness: complete, strings: strings)
+        ClusterRecords(srcs: TextList(srcs), household: household, place: place, sharedID: shared, completeness: complete, strings: TextList(strings))
     }
 }
