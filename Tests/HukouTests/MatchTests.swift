@@ -151,6 +151,30 @@ struct MatchLevelTests {
         #expect(d.blockingKeys(0).contains { $0.key == "surname_birth_sex:欧阳|1985-03-12|1" })
     }
 
+    @Test func aVillageIsNamedWithinItsStation() throws {
+        func level(_ x: String, _ y: String) -> String? {
+            var a = person("a:1", village: "永红村委会"), b = person("a:2", village: "永红村委会")
+            a["station"] = .string(x)
+            b["station"] = .string(y)
+            return levels(a, b)["village"]
+        }
+        #expect(level("分水派出所", "分水派出所") == "exact")
+        // Two townships each with a 永红村委会: two villages.
+        #expect(level("分水派出所", "中路铺派出所") == "different")
+        // Without the station on one side, the name alone decides.
+        #expect(level("分水派出所", "") == "exact")
+        // Two people born the same day under two numbers of the county, in the two villages of
+        // that name: the veto on different villages holds, as for any two villages.
+        var a = person("a:1", name: "刘泽凯", id: validID("43032119870130145"), birth: "1987-01-30", household: "1", village: "永红村委会")
+        var b = person("a:2", name: "刘泽凯", id: validID("43032119870130147"), birth: "1987-01-30", household: "2", village: "永红村委会")
+        a["station"] = .string("分水派出所")
+        b["station"] = .string("中路铺派出所")
+        let model = MatchExplain.train([a, b], spec: .hukou)
+        let text = MatchExplain.waterfall(a, b, spec: .hukou, model: model)
+        #expect(text.contains("different (station differs) VETO"))
+        #expect(text.contains("decision: never linked"))
+    }
+
     @Test func keysFromNormalizeAreUsed() {
         var a = person("a:1", name: "张三"), b = person("a:2", name: "張叁")
         let k: JSONObject = ["name_fold": .string("张三"), "pinyin": .string("zhangsan"), "surname": .string("张"), "given": .string("三")]

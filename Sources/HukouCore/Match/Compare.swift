@@ -18,6 +18,8 @@ struct ColumnView {
     var raw, fold, pinyin, surname, surnamePinyin, id18, ymd, day, lunar: UnsafeBufferPointer<Int32>
     var idFlags: UnsafeBufferPointer<UInt8>
     var lone: UnsafeBufferPointer<UInt8>
+    /// What the values are named within (empty when the field has no `within`).
+    var within: UnsafeBufferPointer<Int32>
     /// Every pool string's scalars, back to back; `offsets[k]..<offsets[k+1]` is string k.
     var scalars: UnsafeBufferPointer<UInt32>
     var offsets: UnsafeBufferPointer<Int>
@@ -40,6 +42,8 @@ struct ColumnView {
     @inline(__always) func level(_ a: Int, _ b: Int) -> UInt8 {
         let ra = raw[a], rb = raw[b]
         if ra == 0 || rb == 0 { return Level.missing }
+        // The same name within two different places (villages of two townships) is two values.
+        if !within.isEmpty, within[a] != 0, within[b] != 0, within[a] != within[b] { return UInt8(tests.count) }
         for k in 0..<tests.count where holds(tests[k], a, b, ra, rb) { return UInt8(k) }
         return UInt8(tests.count)
     }
@@ -175,7 +179,7 @@ public struct Comparer: @unchecked Sendable {
             let id = c.spec.comparator == .idNumber
             (s.views.baseAddress! + f).initialize(to: ColumnView(
                 raw: s.copy(c.raw), fold: s.copy(c.fold), pinyin: s.copy(c.pinyin), surname: s.copy(c.surname), surnamePinyin: s.copy(c.surnamePinyin), id18: s.copy(c.id18),
-                ymd: s.copy(c.ymd), day: s.copy(c.day), lunar: s.copy(c.lunar), idFlags: s.copy(c.idFlags), lone: s.copy(c.lone),
+                ymd: s.copy(c.ymd), day: s.copy(c.day), lunar: s.copy(c.lunar), idFlags: s.copy(c.idFlags), lone: s.copy(c.lone), within: s.copy(c.within),
                 scalars: s.copy(c.pool.scalars), offsets: s.copy(c.pool.scalarOffsets),
                 bytes: s.copy(id ? c.pool.bytes : []), byteOffsets: s.copy(id ? c.pool.offsets : []), tests: s.copy(tests[f])))
         }

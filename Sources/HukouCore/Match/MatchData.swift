@@ -135,6 +135,9 @@ struct Column {
     var lunar: [Int32] = []
     // Households: 1 when the record is alone in its household run or lodged as 其他.
     var lone: [UInt8] = []
+    // The `within` value (ids of `withinPool`), when the spec names one.
+    var within: [Int32] = []
+    var withinPool = StringPool(keepScalars: false)
 
     init(_ spec: FieldSpec) {
         self.spec = spec
@@ -363,6 +366,7 @@ public final class MatchData: @unchecked Sendable {
         for k in columns.indices {
             let v = Self.text(r[columns[k].spec.field])
             if !v.isEmpty { complete += 1 }
+            if let w = columns[k].spec.within { columns[k].within.append(columns[k].withinPool.intern(Self.text(r[w]))) }
             switch columns[k].spec.comparator {
             case .chineseName:
                 columns[k].raw.append(columns[k].pool.intern(v))
