@@ -274,6 +274,24 @@ struct MatchStoreTests {
         #expect(keys == expected.map(\.0) && recs == expected.map(\.1))
     }
 
+    @Test func largeArraysGrowInPlaceAndCopyOnWrite() {
+        var a = LargeArray<Int32>()
+        // Past the huge-page threshold (4 MB at 1,048,576 values): a mapping, grown with mremap.
+        for k in 0..<1_200_000 { a.append(Int32(k)) }
+        let b = a
+        a.append(-1)
+        a[0] = 42
+        #expect(a.count == 1_200_001 && b.count == 1_200_000)
+        #expect(a[0] == 42 && b[0] == 0 && b[1_199_999] == 1_199_999 && a[1_200_000] == -1)
+        #expect(b.elementsEqual(0..<1_200_000))
+        var c = b
+        c[1] = 7
+        #expect(b[1] == 1 && c[1] == 7 && c.buffer.count == 1_200_000)
+        var bytes = LargeArray<UInt8>()
+        Array("户口".utf8).withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
+        #expect(Array(bytes) == Array("户口".utf8))
+    }
+
     @Test func textListKeepsItsStrings() {
         var t = TextList(["a.csv:2", "", "户.xml:10"])
         t.append("b")

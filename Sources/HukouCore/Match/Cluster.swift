@@ -16,21 +16,26 @@ public struct ClusterRecords: Sendable {
     public var sharedID: [Int32]
     public var completeness: [Int16]
     public var strings: TextList
+    /// The strings of `sharedID` (pool ids of their own when the matcher reads the identifier
+    /// as a compared ID number).
+    public var sharedStrings: TextList
 
-    public init(srcs: TextList, household: [Int32], place: [Int32], sharedID: [Int32], completeness: [Int16], strings: TextList) {
+    public init(srcs: TextList, household: [Int32], place: [Int32], sharedID: [Int32], completeness: [Int16], strings: TextList, sharedStrings: TextList? = nil) {
         self.srcs = srcs
         self.household = household
         self.place = place
         self.sharedID = sharedID
         self.completeness = completeness
         self.strings = strings
+        self.sharedStrings = sharedStrings ?? strings
     }
 }
 
 extension MatchData {
     /// The clustering view of these records.
     public var clusterRecords: ClusterRecords {
-        ClusterRecords(srcs: srcs, household: household, place: place, sharedID: sharedID, completeness: completeness, strings: aux.list)
+        ClusterRecords(srcs: srcs, household: household, place: place, sharedID: sharedID, completeness: completeness, strings: aux.list,
+                       sharedStrings: sharedColumn.map { columns[$0].pool.list } ?? aux.list)
     }
 }
 
@@ -292,7 +297,7 @@ public struct Clusterer {
         r.append("cluster", .string(clusterID("ids-", refs)))
         r.append("action", .string("change_id"))
         r.append("field", .string(spec.sharedID ?? ""))
-        r.append("value", .string(records.strings[Int(records.sharedID[Int(members[0])])]))
+        r.append("value", .string(records.sharedStrings[Int(records.sharedID[Int(members[0])])]))
         r.append("persons", .array(persons.map { .strings($0.map { records.srcs[Int($0)] }) }))
         r.append("pairs", .array(pairsAmong(members, index)))
         r.append("stage", .string("match"))

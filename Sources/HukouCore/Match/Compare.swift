@@ -157,6 +157,13 @@ public struct Comparer: @unchecked Sendable {
         /// The copies, in huge-page memory when large (the comparison loops read them at random).
         var allocations: [(base: UnsafeMutableRawPointer, bytes: Int, mapped: Bool)] = []
         init(count: Int) { views = .allocate(capacity: count) }
+        /// The columns lent (kept alive, so their buffers stay valid: a change to the
+        /// MatchData's copy goes to a new buffer).
+        var lent: [Any] = []
+        func lend<T>(_ a: LargeArray<T>) -> UnsafeBufferPointer<T> {
+            lent.append(a)
+            return a.buffer
+        }
         func copy<T>(_ a: [T]) -> UnsafeBufferPointer<T> {
             let (p, mapped) = largeAllocate(T.self, count: a.count)
             a.withUnsafeBufferPointer { src in
@@ -178,10 +185,10 @@ public struct Comparer: @unchecked Sendable {
         for (f, c) in columns.enumerated() {
             let id = c.spec.comparator == .idNumber
             (s.views.baseAddress! + f).initialize(to: ColumnView(
-                raw: s.copy(c.raw), fold: s.copy(c.fold), pinyin: s.copy(c.pinyin), surname: s.copy(c.surname), surnamePinyin: s.copy(c.surnamePinyin), id18: s.copy(c.id18),
-                ymd: s.copy(c.ymd), day: s.copy(c.day), lunar: s.copy(c.lunar), idFlags: s.copy(c.idFlags), lone: s.copy(c.lone), within: s.copy(c.within),
-                scalars: s.copy(c.pool.scalars), offsets: s.copy(c.pool.scalarOffsets),
-                bytes: s.copy(id ? c.pool.bytes : []), byteOffsets: s.copy(id ? c.pool.offsets : []), tests: s.copy(tests[f])))
+                raw: s.lend(c.raw), fold: s.lend(c.fold), pinyin: s.lend(c.pinyin), surname: s.lend(c.surname), surnamePinyin: s.lend(c.surnamePinyin), id18: s.lend(c.id18),
+                ymd: s.lend(c.ymd), day: s.lend(c.day), lunar: s.lend(c.lunar), idFlags: s.lend(c.idFlags), lone: s.lend(c.lone), within: s.lend(c.within),
+                scalars: s.lend(c.pool.scalars), offsets: s.lend(c.pool.scalarOffsets),
+                bytes: s.lend(id ? c.pool.bytes : LargeArray()), byteOffsets: s.lend(id ? c.pool.offsets : LargeArray()), tests: s.copy(tests[f])))
         }
         storage = s
         views = UnsafeBufferPointer(s.views)

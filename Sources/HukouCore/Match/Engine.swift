@@ -47,7 +47,7 @@ extension MatchData {
 
     private func keyValues(_ p: KeyPart, _ i: Int) -> [String] {
         let c = columns[p.field]
-        func s(_ arr: [Int32]) -> String { arr.isEmpty ? "" : c.pool.string(arr[i]) }
+        func s(_ arr: LargeArray<Int32>) -> String { arr.isEmpty ? "" : c.pool.string(arr[i]) }
         let raw = s(c.raw)
         var v: String
         switch p.transform {
@@ -87,10 +87,10 @@ struct KeyHasher {
     /// the pool. Flattened from the columns once, so the loop copies no Column.
     struct Source {
         var transform: KeyPart.Transform
-        var ids: [Int32]
+        var ids: LargeArray<Int32>
         /// For `year` and `first:N`: the raw values and the parsed dates.
-        var raw: [Int32]
-        var ymd: [Int32]
+        var raw: LargeArray<Int32>
+        var ymd: LargeArray<Int32>
         var pool: StringPool
     }
     /// Per rule, its parts (none when a part does not parse: the rule makes no keys).
@@ -108,7 +108,7 @@ struct KeyHasher {
         sources = data.keyParts.map { parts in
             parts.map { p in
                 let c = columns[p.field]
-                let ids: [Int32]
+                let ids: LargeArray<Int32>
                 switch p.transform {
                 case .raw, .year, .first: ids = c.raw
                 case .fold: ids = c.fold.isEmpty ? c.raw : c.fold
@@ -223,15 +223,11 @@ struct KeyHasher {
     private mutating func addPooled(_ r: Int, _ j: Int, _ k: Int32) {
         let lo = sources[r][j].pool.offsets[Int(k)], hi = sources[r][j].pool.offsets[Int(k) + 1]
         if lo == hi { return }
-        let clean = sources[r][j].pool.bytes.withUnsafeBufferPointer { arena in
-            let v = UnsafeBufferPointer(rebasing: arena[lo..<hi])
-            if v.contains(where: { $0 <= 0x22 || $0 == 0x5C }) { return false }
-            let start = bytes.count
-            bytes.append(contentsOf: v)
-            values.append(start..<bytes.count)
-            return true
-        }
-        if !clean { addText(sources[r][j].pool.string(k)) }
+        let v = UnsafeBufferPointer(start: sources[r][j].pool.bytes.base + lo, count: hi - lo)
+        if v.contains(where: { $0 <= 0x22 || $0 == 0x5C }) { return addText(sources[r][j].pool.string(k)) }
+        let start = bytes.count
+        bytes.append(contentsOf: v)
+        values.append(start..<bytes.count)
     }
 
     /// Adds a value made as text, sanitized (none when that leaves it empty).
@@ -284,7 +280,7 @@ public final class PairScorer: @unchecked Sendable {
     /// Every veto of the spec (see MatchSpec.compiledVetoes).
     public let vetoes: [CompiledVeto]
     /// The columns' folded values (TF lookups), snapshotted.
-    let folds: [[Int32]]
+    let folds: [LargeArray<Int32>]
 
     public init(data: MatchData, model: MatchModel) {
         self.data = data

@@ -14,12 +14,12 @@ import HukouIO
 /// scalars lie back to back in two arenas and the index is an open-addressing table of ids.
 struct StringPool {
     /// Every string's UTF-8 bytes, back to back: string k is `bytes[offsets[k]..<offsets[k + 1]]`.
-    private(set) var bytes: [UInt8] = []
-    private(set) var offsets: [Int] = [0, 0]
+    private(set) var bytes = LargeArray<UInt8>()
+    private(set) var offsets: LargeArray<Int> = [0, 0]
     /// Every string's Unicode scalars likewise (empty for every string when `keepScalars` is
     /// off: the comparators that read characters are the only readers).
-    private(set) var scalars: [UInt32] = []
-    private(set) var scalarOffsets: [Int] = [0, 0]
+    private(set) var scalars = LargeArray<UInt32>()
+    private(set) var scalarOffsets: LargeArray<Int> = [0, 0]
     let keepScalars: Bool
     /// Open addressing, linear probing, at most half full: per slot the id in the low 32 bits
     /// and its hash in the high 32 (a quick reject without touching the arena); 0 = free. In
@@ -34,7 +34,7 @@ struct StringPool {
     /// The string of id `k`.
     func string(_ k: Int32) -> String {
         let lo = offsets[Int(k)], hi = offsets[Int(k) + 1]
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[lo..<hi]), as: UTF8.self) }
+        return String(decoding: UnsafeBufferPointer(start: bytes.base + lo, count: hi - lo), as: UTF8.self)
     }
 
     /// The id of `s`, added when new.
@@ -74,14 +74,15 @@ struct StringPool {
     @inline(__always) private func probe(_ b: UnsafeBufferPointer<UInt8>, _ h: UInt32) -> Int {
         let mask = table.count - 1
         var slot = Int(h) & mask
-        return bytes.withUnsafeBufferPointer { arena in
+        let arena = bytes.base
+        do {
             while true {
                 let e = table.base[slot]
                 if e == 0 { return slot }
                 if UInt32(e >> 32) == h {
                     let k = Int(UInt32(truncatingIfNeeded: e))
                     let lo = offsets[k], n = offsets[k + 1] - lo
-                    if n == b.count && memcmp(arena.baseAddress! + lo, b.baseAddress!, n) == 0 { return slot }
+                    if n == b.count && memcmp(arena + lo, b.baseAddress!, n) == 0 { return slot }
                 }
                 slot = (slot + 1) & mask
             }
@@ -118,25 +119,25 @@ struct StringPool {
 struct Column {
     let spec: FieldSpec
     var pool = StringPool()
-    var raw: [Int32] = []
+    var raw = LargeArray<Int32>()
     // Names and text: the folded form, the pinyin, surname and given name (pool ids).
-    var fold: [Int32] = []
-    var pinyin: [Int32] = []
-    var surname: [Int32] = []
+    var fold = LargeArray<Int32>()
+    var pinyin = LargeArray<Int32>()
+    var surname = LargeArray<Int32>()
     /// The surname read as a surname (曾 → zeng), for `pinyin_edit`.
-    var surnamePinyin: [Int32] = []
-    var given: [Int32] = []
+    var surnamePinyin = LargeArray<Int32>()
+    var given = LargeArray<Int32>()
     // ID numbers: the 18-digit form (pool id), and flags (see `IDFlags`).
-    var id18: [Int32] = []
-    var idFlags: [UInt8] = []
+    var id18 = LargeArray<Int32>()
+    var idFlags = LargeArray<UInt8>()
     // Dates: yyyymmdd, the day number, and the lunar date's yyyymmdd (0 when none).
-    var ymd: [Int32] = []
-    var day: [Int32] = []
-    var lunar: [Int32] = []
+    var ymd = LargeArray<Int32>()
+    var day = LargeArray<Int32>()
+    var lunar = LargeArray<Int32>()
     // Households: 1 when the record is alone in its household run or lodged as 其他.
-    var lone: [UInt8] = []
+    var lone = LargeArray<UInt8>()
     // The `within` value (ids of `withinPool`), when the spec names one.
-    var within: [Int32] = []
+    var within = LargeArray<Int32>()
     var withinPool = StringPool(keepScalars: false)
 
     init(_ spec: FieldSpec) {
@@ -149,13 +150,13 @@ struct Column {
 
 /// Strings back to back in one byte array: a million `src` values without a million allocations.
 public struct TextList: Sendable {
-    private var bytes: [UInt8] = []
+    private var bytes = LargeArray<UInt8>()
     /// String k is `bytes[offsets[k]..<offsets[k + 1]]`.
-    private var offsets: [Int] = [0]
+    private var offsets: LargeArray<Int> = [0]
 
     public init() {}
     public init(_ strings: [String]) { for s in strings { append(s) } }
-    init(bytes: [UInt8], offsets: [Int]) {
+    init(bytes: LargeArray<UInt8>, offsets: LargeArray<Int>) {
         self.bytes = bytes
         self.offsets = offsets
     }
@@ -169,7 +170,7 @@ public struct TextList: Sendable {
 
     public subscript(k: Int) -> String {
         let lo = offsets[k], hi = offsets[k + 1]
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[lo..<hi]), as: UTF8.self) }
+        return String(decoding: UnsafeBufferPointer(start: bytes.base + lo, count: hi - lo), as: UTF8.self)
     }
 
     /// Every string, in order.
@@ -295,11 +296,16 @@ public final class MatchData: @unchecked Sendable {
 
     /// Each column's parsed level tests.
     public let levelTests: [[LevelTest]]
+    /// The ID number column that reads the spec's shared identifier, if any: its pool then
+    /// holds the identifier's values too (`sharedID` ids are that pool's, not `aux`'s), so a
+    /// million numbers are not kept twice.
+    let sharedColumn: Int?
 
     public init(spec: MatchSpec) {
         self.spec = spec
         columns = spec.fields.map { Column($0) }
         levelTests = columns.map { $0.tests() }
+        sharedColumn = spec.sharedID.flatMap { f in spec.fields.firstIndex { $0.field == f && $0.comparator == .idNumber } }
         // A spec that fails `problem()` never gets here through the commands; parts that do not
         // parse make their rule produce no keys.
         keyParts = spec.blocking.map { r in
@@ -361,8 +367,8 @@ public final class MatchData: @unchecked Sendable {
         snapshot = nil
         srcs.append(r.src)
         var complete: Int16 = 0
-        // The ID number's facts, when a field of the spec's shared identifier was read as one.
-        var sharedFacts: IDFacts?
+        // The shared identifier's id in the ID column's pool (see `sharedColumn`).
+        var sharedInColumn: Int32 = 0
         for k in columns.indices {
             let v = Self.text(r[columns[k].spec.field])
             if !v.isEmpty { complete += 1 }
@@ -382,16 +388,22 @@ public final class MatchData: @unchecked Sendable {
                 columns[k].fold.append(columns[k].pool.intern(Self.foldText(v)))
             case .idNumber:
                 let id = IDFacts(v)
-                if columns[k].spec.field == spec.sharedID { sharedFacts = id }
                 // A number a spreadsheet turned into `4.30321E+17` is lost, not a value: two such
                 // cells that came out equal say nothing, so it compares as missing.
-                columns[k].raw.append(columns[k].pool.intern(id.lost ? "" : id.text))
+                let rawID = columns[k].pool.intern(id.lost ? "" : id.text)
+                columns[k].raw.append(rawID)
                 if id.flags & IDFlags.valid != 0 {
                     // The keep rule prefers the current 18-digit number to a legacy one.
                     complete += id.flags & IDFlags.legacy != 0 ? 50 : 100
                 }
-                columns[k].id18.append(columns[k].pool.intern(id.eighteen))
+                let id18 = columns[k].pool.intern(id.eighteen)
+                columns[k].id18.append(id18)
                 columns[k].idFlags.append(id.flags)
+                if k == sharedColumn {
+                    // `IDFacts.shared`, as an id: a well-formed number's 18-digit form, nothing
+                    // for another number, other text as it is (and nothing when lost).
+                    sharedInColumn = id.flags & IDFlags.valid != 0 ? id18 : id.flags & IDFlags.parsed != 0 ? 0 : rawID
+                }
             case .date:
                 columns[k].raw.append(columns[k].pool.intern(v))
                 let (y, m, d) = Self.parseDate(v)
@@ -430,8 +442,10 @@ public final class MatchData: @unchecked Sendable {
         }
         household.append(aux.intern(spec.household.map { Self.text(r[$0]) } ?? ""))
         place.append(aux.intern(spec.place.map { Self.text(r[$0]) } ?? ""))
-        if let f = spec.sharedID {
-            sharedID.append(aux.intern((sharedFacts ?? IDFacts(Self.text(r[f]))).shared))
+        if sharedColumn != nil {
+            sharedID.append(sharedInColumn)
+        } else if let f = spec.sharedID {
+            sharedID.append(aux.intern(IDFacts(Self.text(r[f])).shared))
         } else {
             sharedID.append(0)
         }

@@ -108,8 +108,8 @@ public enum Trainer {
         let key: [Int32]
         switch c.spec.comparator {
         case .chineseName: key = zip(c.pinyin, c.fold).map { $0 != 0 ? $0 : $1 }
-        case .text: key = c.fold
-        default: key = c.raw
+        case .text: key = Array(c.fold)
+        default: key = Array(c.raw)
         }
         // Records grouped by key (counting sort over pool ids).
         var start = [Int](repeating: 0, count: c.pool.count + 1)

@@ -72,25 +72,18 @@ public enum MatchRun {
             pieces.value[w] = (keys, counts)
             pieces.lock.unlock()
         }
-        let total = pieces.value.reduce(0) { $0 + $1.keys.count }
-        var entryKeys: [UInt64] = []
-        entryKeys.reserveCapacity(total)
-        var entryRecs = [Int32](repeating: 0, count: total)
+        var entryKeys = LargeArray<UInt64>(), entryRecs = LargeArray<Int32>()
         var rec: Int32 = 0
         for w in 0..<parts {
-            var k = entryKeys.count
-            entryKeys.append(contentsOf: pieces.value[w].keys)
+            pieces.value[w].keys.withUnsafeBufferPointer { entryKeys.append(contentsOf: $0) }
             for c in pieces.value[w].counts {
-                for _ in 0..<Int(c) {
-                    entryRecs[k] = rec
-                    k += 1
-                }
+                for _ in 0..<Int(c) { entryRecs.append(rec) }
                 rec += 1
             }
             pieces.value[w] = ([], [])
         }
-        // Sorted by key, records ascending within a key.
-        radixSort(&entryKeys, &entryRecs)
+        // Sorted by key, records ascending within a key (sorted in place: the arrays are ours alone).
+        radixSort(entryKeys.base, entryRecs.base, count: entryKeys.count)
 
         var report = spec.blocking.map { BlockReport(rule: $0.name) }
         var groups: [(start: Int, end: Int, cost: Int)] = []
@@ -206,28 +199,33 @@ public enum MatchRun {
     /// a pass whose digit is the same everywhere is skipped). Millions of blocking entries sort
     /// several times faster than with a comparison sort.
     static func radixSort(_ keys: inout [UInt64], _ payload: inout [Int32]) {
-        let n = keys.count
+        precondition(keys.count == payload.count)
+        keys.withUnsafeMutableBufferPointer { k in
+            payload.withUnsafeMutableBufferPointer { p in radixSort(k.baseAddress!, p.baseAddress!, count: k.count) }
+        }
+    }
+
+    /// `radixSort` on buffers, with one pair of huge-page buffers to ping-pong with (the scatter
+    /// writes to 2,048 places).
+    static func radixSort(_ keys: UnsafeMutablePointer<UInt64>, _ payload: UnsafeMutablePointer<Int32>, count n: Int) {
         if n < 2 { return }
         let bits = 11, buckets = 1 << bits, passes = (64 + bits - 1) / bits
         var hist = [Int](repeating: 0, count: buckets * passes)
-        for k in keys {
+        for j in 0..<n {
+            let k = keys[j]
             for p in 0..<passes { hist[p * buckets + Int((k >> UInt64(p * bits)) & UInt64(buckets - 1))] += 1 }
         }
-        // Ping-pong between two pairs of huge-page buffers (the scatter writes to 2,048 places).
-        var ka = LargeTable<UInt64>(count: n), pa = LargeTable<Int32>(count: n)
-        var kb = LargeTable<UInt64>(count: n), pb = LargeTable<Int32>(count: n)
-        keys.withUnsafeBufferPointer { ka.base.update(from: $0.baseAddress!, count: n) }
-        payload.withUnsafeBufferPointer { pa.base.update(from: $0.baseAddress!, count: n) }
+        let tk = LargeTable<UInt64>(count: n), tp = LargeTable<Int32>(count: n)
+        var (ks, ps, kd, pd) = (keys, payload, tk.base, tp.base)
         for p in 0..<passes {
             let base = p * buckets, shift = UInt64(p * bits), mask = UInt64(buckets - 1)
-            if hist[base + Int((ka.base[0] >> shift) & mask)] == n { continue }
+            if hist[base + Int((ks[0] >> shift) & mask)] == n { continue }
             var sum = 0
             for b in 0..<buckets {
                 let c = hist[base + b]
                 hist[base + b] = sum
                 sum += c
             }
-            let ks = ka.base, ps = pa.base, kd = kb.base, pd = pb.base
             hist.withUnsafeMutableBufferPointer { h in
                 for j in 0..<n {
                     let d = base + Int((ks[j] >> shift) & mask)
@@ -237,11 +235,13 @@ public enum MatchRun {
                     pd[to] = ps[j]
                 }
             }
-            swap(&ka, &kb)
-            swap(&pa, &pb)
+            swap(&ks, &kd)
+            swap(&ps, &pd)
         }
-        keys.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: ka.base, count: n) }
-        payload.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: pa.base, count: n) }
+        if ks != keys {
+            keys.update(from: ks, count: n)
+            payload.update(from: ps, count: n)
+        }
     }
 
     /// The smallest key identity two records share (the sorted lists are intersected).
