@@ -375,9 +375,11 @@ public final class MatchData: @unchecked Sendable {
             if let w = columns[k].spec.within { columns[k].within.append(columns[k].withinPool.intern(Self.text(r[w]))) }
             switch columns[k].spec.comparator {
             case .chineseName:
-                columns[k].raw.append(columns[k].pool.intern(v))
+                let rawID = columns[k].pool.intern(v)
+                columns[k].raw.append(rawID)
                 let (f, p, s, g) = nameKeys(v, r["keys"]?.objectValue)
-                columns[k].fold.append(columns[k].pool.intern(f))
+                // (A name is mostly its own folded form: no second lookup then.)
+                columns[k].fold.append(f == v ? rawID : columns[k].pool.intern(f))
                 columns[k].pinyin.append(columns[k].pool.intern(p))
                 let sid = columns[k].pool.intern(s)
                 columns[k].surname.append(sid)
@@ -396,7 +398,7 @@ public final class MatchData: @unchecked Sendable {
                     // The keep rule prefers the current 18-digit number to a legacy one.
                     complete += id.flags & IDFlags.legacy != 0 ? 50 : 100
                 }
-                let id18 = columns[k].pool.intern(id.eighteen)
+                let id18 = id.eighteen == id.text && !id.lost ? rawID : columns[k].pool.intern(id.eighteen)
                 columns[k].id18.append(id18)
                 columns[k].idFlags.append(id.flags)
                 if k == sharedColumn {
