@@ -309,10 +309,20 @@ public final class PairScorer: @unchecked Sendable {
             // Row 0: a value the table does not hold counts once.
             row(1)
             var of = [Int32](repeating: 0, count: c.pool.count)
-            for (s, n) in table {
-                guard let k = c.pool.find(s) else { continue }
-                of[Int(k)] = Int32(flat.count / width)
-                row(n)
+            // Whichever is smaller is walked: a block group of `hukou score` holds a few values
+            // and the model's table thousands; a county's pool holds more than the table.
+            if c.pool.count < table.count {
+                for k in 1..<c.pool.count {
+                    guard let n = table[c.pool.string(Int32(k))] else { continue }
+                    of[k] = Int32(flat.count / width)
+                    row(n)
+                }
+            } else {
+                for (s, n) in table {
+                    guard let k = c.pool.find(s) else { continue }
+                    of[Int(k)] = Int32(flat.count / width)
+                    row(n)
+                }
             }
             rowOf.append(of)
         }

@@ -80,16 +80,18 @@ struct LargeArray<T>: RandomAccessCollection, MutableCollection, ExpressibleByAr
         }
         deinit { largeDeallocate(base, count: capacity, mapped: mapped) }
     }
-    private var owner: Owner
+    /// Nil until the first element (an empty array allocates nothing: `hukou block` and
+    /// `hukou score` make a MatchData, with dozens of these, per record or block group).
+    private var owner: Owner?
     /// The owner's buffer and capacity, kept here so that reads touch no class instance.
     private(set) var base: UnsafeMutablePointer<T>
     private var capacity: Int
     private(set) var count: Int
 
     init() {
-        owner = Owner(capacity: 16)
-        base = owner.base
-        capacity = 16
+        owner = nil
+        base = UnsafeMutablePointer(bitPattern: MemoryLayout<T>.alignment)!
+        capacity = 0
         count = 0
     }
 
@@ -139,16 +141,17 @@ struct LargeArray<T>: RandomAccessCollection, MutableCollection, ExpressibleByAr
     /// mapping grown in place when it is ours, else a new one.
     private mutating func reallocate(_ newCapacity: Int) {
         let stride = MemoryLayout<T>.stride
-        if isKnownUniquelyReferenced(&owner), owner.mapped, newCapacity * stride >= largeMemoryThreshold,
-           let mremap = mremapFunction, let p = mremap(owner.base, owner.capacity * stride, newCapacity * stride, 1 /* MREMAP_MAYMOVE */), p != MAP_FAILED {
-            owner.base = p.bindMemory(to: T.self, capacity: newCapacity)
-            owner.capacity = newCapacity
+        if isKnownUniquelyReferenced(&owner), let o = owner, o.mapped, newCapacity * stride >= largeMemoryThreshold,
+           let mremap = mremapFunction, let p = mremap(o.base, o.capacity * stride, newCapacity * stride, 1 /* MREMAP_MAYMOVE */), p != MAP_FAILED {
+            o.base = p.bindMemory(to: T.self, capacity: newCapacity)
+            o.capacity = newCapacity
+            base = o.base
         } else {
             let o = Owner(capacity: newCapacity)
-            o.base.update(from: base, count: count)
+            if count > 0 { o.base.update(from: base, count: count) }
             owner = o
+            base = o.base
         }
-        base = owner.base
         capacity = newCapacity
     }
 }
