@@ -151,6 +151,30 @@ struct MatchLevelTests {
         #expect(d.blockingKeys(0).contains { $0.key == "surname_birth_sex:欧阳|1985-03-12|1" })
     }
 
+    @Test func aVillageIsNamedWithinItsStation() throws {
+        func level(_ x: String, _ y: String) -> String? {
+            var a = person("a:1", village: "永红村委会"), b = person("a:2", village: "永红村委会")
+            a["station"] = .string(x)
+            b["station"] = .string(y)
+            return levels(a, b)["village"]
+        }
+        #expect(level("分水派出所", "分水派出所") == "exact")
+        // Two townships each with a 永红村委会: two villages.
+        #expect(level("分水派出所", "中路铺派出所") == "different")
+        // Without the station on one side, the name alone decides.
+        #expect(level("分水派出所", "") == "exact")
+        // Two people born the same day under two numbers of the county, in the two villages of
+        // that name: the veto on different villages holds, as for any two villages.
+        var a = person("a:1", name: "刘泽凯", id: validID("43032119870130145"), birth: "1987-01-30", household: "1", village: "永红村委会")
+        var b = person("a:2", name: "刘泽凯", id: validID("43032119870130147"), birth: "1987-01-30", household: "2", village: "永红村委会")
+        a["station"] = .string("分水派出所")
+        b["station"] = .string("中路铺派出所")
+        let model = MatchExplain.train([a, b], spec: .hukou)
+        let text = MatchExplain.waterfall(a, b, spec: .hukou, model: model)
+        #expect(text.contains("different (station differs) VETO"))
+        #expect(text.contains("decision: never linked"))
+    }
+
     @Test func keysFromNormalizeAreUsed() {
         var a = person("a:1", name: "张三"), b = person("a:2", name: "張叁")
         let k: JSONObject = ["name_fold": .string("张三"), "pinyin": .string("zhangsan"), "surname": .string("张"), "given": .string("三")]
@@ -175,6 +199,103 @@ struct MatchLevelTests {
           - {name: b, keys: [n]}
         """
         #expect(throws: (any Error).self) { try SpecFile.parse(badGiven, name: "x.yaml") }
+    }
+}
+
+@Suite("match: the compact store")
+struct MatchStoreTests {
+    @Test func keyIdentitiesAreTheHashesOfTheKeyTexts() throws {
+        // Values that must be sanitized (quote, backslash, control character), a legacy number,
+        // a number no parser accepts, missing values, and a spec with `year`, `first:N` and two
+        // multi-valued parts in one rule (every combination is a key).
+        var records = [
+            person("a:1", name: "欧阳靖宇", id: validID("43032119850312123")),
+            person("a:2", name: "王\"小明", id: "430321850312123", birth: "1985-3-12"),
+            person("a:3", name: "A\\B", id: "4.30321E+17", village: "白\u{1}石村"),
+            person("a:4", name: "", id: "", birth: "", sex: "", village: ""),
+            person("a:5", name: "\"", id: "43032119850312123X", birth: "19850312"),
+        ]
+        records[0]["keys"] = .object(["name_fold": .string("欧阳靖宇"), "pinyin": .string("ouyang\"jingyu"), "surname": .string("欧阳"), "given": .string("靖宇")])
+        let yaml = """
+        fields:
+          - {name: name, comparator: chinese_name, levels: [exact]}
+          - {name: id, field: id_number, comparator: id_number, levels: [exact]}
+          - {name: birth, field: birth_date, comparator: date, levels: [exact]}
+          - {name: village, comparator: exact, levels: [exact]}
+        blocking:
+          - {name: a, keys: ["name|pinyin", "birth|year", "village|first:2"]}
+          - {name: b, keys: ["id|id_typo", "id|id_typo"]}
+          - {name: c, keys: ["name|given", "id|id15", "name|fold"]}
+          - {name: d, keys: ["name|surname", birth, village]}
+        """
+        for spec in [MatchSpec.hukou, try SpecFile.parse(yaml, name: "t.yaml")] {
+            let d = MatchData(spec: spec)
+            for r in records { d.append(r) }
+            for i in 0..<d.count {
+                #expect(d.keyIDs(i) == d.blockingKeys(i).map { keyID(rule: $0.rule, key: $0.key) }.sorted())
+            }
+            #expect(d.blockingKeys(0).filter { $0.rule == 1 }.count == (spec == .hukou ? 1 : 9))
+        }
+    }
+
+    @Test func stringPoolInternsFindsAndGrows() {
+        var pool = StringPool()
+        #expect(pool.intern("") == 0)
+        let words = (0..<20_000).map { "值\($0)·\($0 % 7)" }
+        let ids = words.map { pool.intern($0) }
+        #expect(Set(ids).count == words.count)
+        #expect(words.map { pool.intern($0) } == ids)
+        #expect(words.indices.allSatisfy { pool.string(ids[$0]) == words[$0] && pool.find(words[$0]) == ids[$0] })
+        #expect(pool.find("没有") == nil)
+        #expect(pool.count == words.count + 1)
+        // A copy is a value: interning into it leaves the original as it was.
+        var copy = pool
+        let k = copy.intern("新")
+        #expect(copy.find("新") == k && pool.find("新") == nil && pool.count == words.count + 1)
+        #expect(pool.list.all == [""] + words)
+    }
+
+    @Test func plainIDNumbersReadFromTheirBytesAgreeWithTheGeneralPath() {
+        // A trailing space sends a text down the general path (normalizeText removes it).
+        let cases = [validID("43032119850312123"), "430321198503121230", "430321198503121000", validID("43032119850231123"),
+                     "43032119850312123X", String(validID("43032119850312100").dropLast(3)) + "000", "430321198503121231"]
+        for v in cases {
+            let fast = IDFacts(v), slow = IDFacts(v + " ")
+            #expect(fast.text == slow.text && fast.lost == slow.lost && fast.flags == slow.flags && fast.eighteen == slow.eighteen && fast.shared == slow.shared, "\(v)")
+        }
+    }
+
+    @Test func radixSortIsAStableSortByKey() {
+        var rng = SplitMix64(state: 7)
+        var keys = (0..<50_000).map { _ in (rng.next() % 5_000) << (rng.next() % 2 == 0 ? 0 : 50) }
+        var recs = (0..<Int32(keys.count)).map { $0 }
+        let expected = zip(keys, recs).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        MatchRun.radixSort(&keys, &recs)
+        #expect(keys == expected.map(\.0) && recs == expected.map(\.1))
+    }
+
+    @Test func largeArraysGrowInPlaceAndCopyOnWrite() {
+        var a = LargeArray<Int32>()
+        // Past the huge-page threshold (4 MB at 1,048,576 values): a mapping, grown with mremap.
+        for k in 0..<1_200_000 { a.append(Int32(k)) }
+        let b = a
+        a.append(-1)
+        a[0] = 42
+        #expect(a.count == 1_200_001 && b.count == 1_200_000)
+        #expect(a[0] == 42 && b[0] == 0 && b[1_199_999] == 1_199_999 && a[1_200_000] == -1)
+        #expect(b.elementsEqual(0..<1_200_000))
+        var c = b
+        c[1] = 7
+        #expect(b[1] == 1 && c[1] == 7 && c.buffer.count == 1_200_000)
+        var bytes = LargeArray<UInt8>()
+        Array("户口".utf8).withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
+        #expect(Array(bytes) == Array("户口".utf8))
+    }
+
+    @Test func textListKeepsItsStrings() {
+        var t = TextList(["a.csv:2", "", "户.xml:10"])
+        t.append("b")
+        #expect(t.count == 4 && t.all == ["a.csv:2", "", "户.xml:10", "b"] && t[2] == "户.xml:10")
     }
 }
 

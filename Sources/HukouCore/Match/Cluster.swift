@@ -9,28 +9,33 @@ import HukouIO
 
 /// What clustering needs of each record, by index.
 public struct ClusterRecords: Sendable {
-    public var srcs: [String]
+    public var srcs: TextList
     /// Pool ids into `strings` (0 = empty).
     public var household: [Int32]
     public var place: [Int32]
     public var sharedID: [Int32]
     public var completeness: [Int16]
-    public var strings: [String]
+    public var strings: TextList
+    /// The strings of `sharedID` (pool ids of their own when the matcher reads the identifier
+    /// as a compared ID number).
+    public var sharedStrings: TextList
 
-    public init(srcs: [String], household: [Int32], place: [Int32], sharedID: [Int32], completeness: [Int16], strings: [String]) {
+    public init(srcs: TextList, household: [Int32], place: [Int32], sharedID: [Int32], completeness: [Int16], strings: TextList, sharedStrings: TextList? = nil) {
         self.srcs = srcs
         self.household = household
         self.place = place
         self.sharedID = sharedID
         self.completeness = completeness
         self.strings = strings
+        self.sharedStrings = sharedStrings ?? strings
     }
 }
 
 extension MatchData {
     /// The clustering view of these records.
     public var clusterRecords: ClusterRecords {
-        ClusterRecords(srcs: srcs, household: household, place: place, sharedID: sharedID, completeness: completeness, strings: aux.strings)
+        ClusterRecords(srcs: srcs, household: household, place: place, sharedID: sharedID, completeness: completeness, strings: aux.list,
+                       sharedStrings: sharedColumn.map { columns[$0].pool.list } ?? aux.list)
     }
 }
 
@@ -78,10 +83,10 @@ public struct Clusterer {
         index.reserveCapacity(pairs.count)
         for (k, p) in pairs.enumerated() { index[Self.pairKey(p.a, p.b)] = k }
         // Rank of each involved record in src order: the tie-break that makes both modes agree.
-        var involved = Array(Set(pairs.flatMap { [$0.a, $0.b] }))
-        involved.sort { srcPrecedes(records.srcs[Int($0)], records.srcs[Int($1)]) }
+        var involved = Array(Set(pairs.flatMap { [$0.a, $0.b] })).map { (src: records.srcs[Int($0)], record: $0) }
+        involved.sort { srcPrecedes($0.src, $1.src) }
         var rank: [Int32: Int] = [:]
-        for (k, r) in involved.enumerated() { rank[r] = k }
+        for (k, r) in involved.enumerated() { rank[r.record] = k }
 
         var links = pairs.indices.filter { k in
             let p = pairs[k]
@@ -292,7 +297,7 @@ public struct Clusterer {
         r.append("cluster", .string(clusterID("ids-", refs)))
         r.append("action", .string("change_id"))
         r.append("field", .string(spec.sharedID ?? ""))
-        r.append("value", .string(records.strings[Int(records.sharedID[Int(members[0])])]))
+        r.append("value", .string(records.sharedStrings[Int(records.sharedID[Int(members[0])])]))
         r.append("persons", .array(persons.map { .strings($0.map { records.srcs[Int($0)] }) }))
         r.append("pairs", .array(pairsAmong(members, index)))
         r.append("stage", .string("match"))

@@ -18,20 +18,32 @@ struct ColumnView {
     var raw, fold, pinyin, surname, surnamePinyin, id18, ymd, day, lunar: UnsafeBufferPointer<Int32>
     var idFlags: UnsafeBufferPointer<UInt8>
     var lone: UnsafeBufferPointer<UInt8>
+    /// What the values are named within (empty when the field has no `within`).
+    var within: UnsafeBufferPointer<Int32>
     /// Every pool string's scalars, back to back; `offsets[k]..<offsets[k+1]` is string k.
     var scalars: UnsafeBufferPointer<UInt32>
-    var offsets: UnsafeBufferPointer<Int32>
+    var offsets: UnsafeBufferPointer<Int>
+    /// ID number columns: every pool string's bytes (ID numbers are ASCII), and their offsets.
+    var bytes: UnsafeBufferPointer<UInt8>
+    var byteOffsets: UnsafeBufferPointer<Int>
     var tests: UnsafeBufferPointer<LevelTest>
 
     @inline(__always) func text(_ k: Int32) -> UnsafeBufferPointer<UInt32> {
-        let lo = Int(offsets[Int(k)]), hi = Int(offsets[Int(k) + 1])
+        let lo = offsets[Int(k)], hi = offsets[Int(k) + 1]
         return UnsafeBufferPointer(rebasing: scalars[lo..<hi])
+    }
+
+    @inline(__always) func utf8(_ k: Int32) -> UnsafeBufferPointer<UInt8> {
+        let lo = byteOffsets[Int(k)], hi = byteOffsets[Int(k) + 1]
+        return UnsafeBufferPointer(rebasing: bytes[lo..<hi])
     }
 
     /// The level of records `a` and `b` (indices) for this field.
     @inline(__always) func level(_ a: Int, _ b: Int) -> UInt8 {
         let ra = raw[a], rb = raw[b]
         if ra == 0 || rb == 0 { return Level.missing }
+        // The same name within two different places (villages of two townships) is two values.
+        if !within.isEmpty, within[a] != 0, within[b] != 0, within[a] != within[b] { return UInt8(tests.count) }
         for k in 0..<tests.count where holds(tests[k], a, b, ra, rb) { return UInt8(k) }
         return UInt8(tests.count)
     }
@@ -60,7 +72,7 @@ struct ColumnView {
         case .sameBirth:
             guard idFlags[a] & IDFlags.valid != 0, idFlags[b] & IDFlags.valid != 0, id18[a] != id18[b] else { return false }
             // The encoded birth date (digits 7–14) agrees; region or sequence differ.
-            let x = text(id18[a]), y = text(id18[b])
+            let x = utf8(id18[a]), y = utf8(id18[b])
             for k in 6..<14 where x[k] != y[k] { return false }
             return true
         case .sameRegion:
@@ -69,7 +81,7 @@ struct ColumnView {
             // first number's; namesakes are often born or first registered elsewhere. EM learns
             // how often a county's second numbers keep the region (a code change breaks it).
             guard idFlags[a] & IDFlags.valid != 0, idFlags[b] & IDFlags.valid != 0, id18[a] != id18[b] else { return false }
-            let x = text(id18[a]), y = text(id18[b])
+            let x = utf8(id18[a]), y = utf8(id18[b])
             for k in 0..<6 where x[k] != y[k] { return false }
             return true
         case .differentValid:
@@ -116,7 +128,7 @@ struct ColumnView {
         // the same region, birth date and first sequence digit in the last digits: that is the
         // destroyed tail, not a slip of the hand, and says no more than the shared birth date.
         if (fa | fb) & IDFlags.corrupted != 0 { return false }
-        let x = text(id18[a]), y = text(id18[b])
+        let x = utf8(id18[a]), y = utf8(id18[b])
         guard x.count == 18, y.count == 18 else { return false }
         var first = -1, second = -1, n = 0
         for k in 0..<17 where x[k] != y[k] {
@@ -142,16 +154,26 @@ struct ColumnView {
 public struct Comparer: @unchecked Sendable {
     final class Storage: @unchecked Sendable {
         let views: UnsafeMutableBufferPointer<ColumnView>
-        var allocations: [UnsafeMutableRawPointer] = []
+        /// The copies, in huge-page memory when large (the comparison loops read them at random).
+        var allocations: [(base: UnsafeMutableRawPointer, bytes: Int, mapped: Bool)] = []
         init(count: Int) { views = .allocate(capacity: count) }
+        /// The columns lent (kept alive, so their buffers stay valid: a change to the
+        /// MatchData's copy goes to a new buffer).
+        var lent: [Any] = []
+        func lend<T>(_ a: LargeArray<T>) -> UnsafeBufferPointer<T> {
+            lent.append(a)
+            return a.buffer
+        }
         func copy<T>(_ a: [T]) -> UnsafeBufferPointer<T> {
-            let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
-            _ = p.initialize(from: a)
-            allocations.append(UnsafeMutableRawPointer(p.baseAddress!))
-            return UnsafeBufferPointer(rebasing: p[0..<a.count])
+            let (p, mapped) = largeAllocate(T.self, count: a.count)
+            a.withUnsafeBufferPointer { src in
+                if let s = src.baseAddress { p.initialize(from: s, count: a.count) }
+            }
+            allocations.append((UnsafeMutableRawPointer(p), max(a.count, 1) * MemoryLayout<T>.stride, mapped))
+            return UnsafeBufferPointer(start: p, count: a.count)
         }
         deinit {
-            for p in allocations { p.deallocate() }
+            for a in allocations { largeDeallocate(a.base.assumingMemoryBound(to: UInt8.self), count: a.bytes, mapped: a.mapped) }
             views.deallocate()
         }
     }
@@ -161,17 +183,12 @@ public struct Comparer: @unchecked Sendable {
     init(columns: [Column], tests: [[LevelTest]]) {
         let s = Storage(count: columns.count)
         for (f, c) in columns.enumerated() {
-            var offsets: [Int32] = [0]
-            offsets.reserveCapacity(c.pool.scalars.count + 1)
-            var flat: [UInt32] = []
-            for sc in c.pool.scalars {
-                flat.append(contentsOf: sc)
-                offsets.append(Int32(flat.count))
-            }
+            let id = c.spec.comparator == .idNumber
             (s.views.baseAddress! + f).initialize(to: ColumnView(
-                raw: s.copy(c.raw), fold: s.copy(c.fold), pinyin: s.copy(c.pinyin), surname: s.copy(c.surname), surnamePinyin: s.copy(c.surnamePinyin), id18: s.copy(c.id18),
-                ymd: s.copy(c.ymd), day: s.copy(c.day), lunar: s.copy(c.lunar), idFlags: s.copy(c.idFlags), lone: s.copy(c.lone),
-                scalars: s.copy(flat), offsets: s.copy(offsets), tests: s.copy(tests[f])))
+                raw: s.lend(c.raw), fold: s.lend(c.fold), pinyin: s.lend(c.pinyin), surname: s.lend(c.surname), surnamePinyin: s.lend(c.surnamePinyin), id18: s.lend(c.id18),
+                ymd: s.lend(c.ymd), day: s.lend(c.day), lunar: s.lend(c.lunar), idFlags: s.lend(c.idFlags), lone: s.lend(c.lone), within: s.lend(c.within),
+                scalars: s.lend(c.pool.scalars), offsets: s.lend(c.pool.scalarOffsets),
+                bytes: s.lend(id ? c.pool.bytes : LargeArray()), byteOffsets: s.lend(id ? c.pool.offsets : LargeArray()), tests: s.copy(tests[f])))
         }
         storage = s
         views = UnsafeBufferPointer(s.views)

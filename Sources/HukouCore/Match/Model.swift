@@ -108,11 +108,11 @@ public enum Trainer {
         let key: [Int32]
         switch c.spec.comparator {
         case .chineseName: key = zip(c.pinyin, c.fold).map { $0 != 0 ? $0 : $1 }
-        case .text: key = c.fold
-        default: key = c.raw
+        case .text: key = Array(c.fold)
+        default: key = Array(c.raw)
         }
         // Records grouped by key (counting sort over pool ids).
-        var start = [Int](repeating: 0, count: c.pool.strings.count + 1)
+        var start = [Int](repeating: 0, count: c.pool.count + 1)
         for k in key where k != 0 { start[Int(k) + 1] += 1 }
         for k in 1..<start.count { start[k] += start[k - 1] }
         var fill = start
@@ -227,11 +227,11 @@ public enum Trainer {
     static func termFrequencies(_ data: MatchData) -> [[String: Int]?] {
         data.columns.map { c in
             guard c.spec.termFrequency else { return nil }
-            var counts = [Int](repeating: 0, count: c.pool.strings.count)
+            var counts = [Int](repeating: 0, count: c.pool.count)
             let keys = c.spec.comparator == .chineseName || c.spec.comparator == .text ? c.fold : c.raw
             for k in keys { counts[Int(k)] += 1 }
             var table: [String: Int] = [:]
-            for (k, n) in counts.enumerated() where k != 0 && n >= MatchModel.tfMinCount { table[c.pool.strings[k]] = n }
+            for (k, n) in counts.enumerated() where k != 0 && n >= MatchModel.tfMinCount { table[c.pool.string(Int32(k))] = n }
             return table
         }
     }

@@ -51,8 +51,13 @@ public struct FieldSpec: Sendable, Equatable {
     /// pair agrees on that field (`exact`, `fold` or `pinyin`), this field's u is the one measured
     /// among pairs of different people who agree on it too, so the evidence is not counted twice.
     public var given: String?
+    /// The record key of what this field's values are named within: two values agree only when
+    /// the records agree on it too (when both have it). A village is named within its township,
+    /// and names repeat: 永红村委会 is a village of 分水乡 and another of 中路铺镇, which the police
+    /// station (one per township) tells apart.
+    public var within: String?
 
-    public init(name: String, field: String, comparator: Comparator, levels: [String], termFrequency: Bool = false, veto: [String] = [], given: String? = nil) {
+    public init(name: String, field: String, comparator: Comparator, levels: [String], termFrequency: Bool = false, veto: [String] = [], given: String? = nil, within: String? = nil) {
         self.name = name
         self.field = field
         self.comparator = comparator
@@ -60,6 +65,7 @@ public struct FieldSpec: Sendable, Equatable {
         self.termFrequency = termFrequency
         self.veto = veto
         self.given = given
+        self.within = within
     }
 }
 
@@ -226,7 +232,8 @@ public struct MatchSpec: Sendable, Equatable {
                       levels: ["exact", "swap_dm", "off_by_one", "one_digit", "lunar"], veto: ["different"], given: "name"),
             FieldSpec(name: "sex", field: "sex", comparator: .exact, levels: ["exact"], veto: ["different"], given: "name"),
             FieldSpec(name: "ethnicity", field: "ethnicity", comparator: .exact, levels: ["exact"]),
-            FieldSpec(name: "village", field: "village", comparator: .exact, levels: ["exact"]),
+            // A village is named within its township (the police station's area): names repeat.
+            FieldSpec(name: "village", field: "village", comparator: .exact, levels: ["exact"], within: "station"),
             // Marital status is an attribute of the person, like sex: two registrations of one
             // person agree on it unless it changed between them, while namesakes of one village
             // born a digit apart (different numbers) often do not. EM learns how much either says.

@@ -82,10 +82,15 @@ public enum MatchExplain {
             let l = Int((p >> (4 * UInt64(f))) & 15)
             run &+= fw[f]
             var level = levelName(fs, l)
+            let va = MatchData.text(a[fs.field]), vb = MatchData.text(b[fs.field])
+            if let w = fs.within, l == fs.levels.count, va == vb {
+                // One name, two places: say why it is no agreement.
+                let xa = MatchData.text(a[w]), xb = MatchData.text(b[w])
+                if !xa.isEmpty && !xb.isEmpty && xa != xb { level += " (\(w) differs)" }
+            }
             if fs.termFrequency && l < fs.levels.count && PairScorer.tfLevel(tests: data.levelTests[f], l) { level += " (tf)" }
             if let g = fs.given, scorer.usesGiven(p, f) { level += " (|\(g))" }
             if let v = scorer.veto(p), scorer.vetoes[v].conditions.contains(where: { $0.field == f }) { level += " VETO" }
-            let va = MatchData.text(a[fs.field]), vb = MatchData.text(b[fs.field])
             out += pad(fs.name, 12) + pad("\(va.isEmpty ? "∅" : va) | \(vb.isEmpty ? "∅" : vb)", 42) + pad(level, 18) + num(fw[f]) + "  " + num(run) + "  " + bar(fw[f]) + "\n"
         }
         let prob = probability(weight: total)

@@ -44,7 +44,7 @@ public enum SpecFile {
                 throw StageError.usage("\(name): field `\(n)`: unknown comparator `\(c)` (\(Comparator.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let tf = m["tf"]?.bool ?? false
-            fields.append(FieldSpec(name: n, field: str(m, "field") ?? n, comparator: comp, levels: strings(m["levels"]), termFrequency: tf, veto: strings(m["veto"]), given: str(m, "given")))
+            fields.append(FieldSpec(name: n, field: str(m, "field") ?? n, comparator: comp, levels: strings(m["levels"]), termFrequency: tf, veto: strings(m["veto"]), given: str(m, "given"), within: str(m, "within")))
         }
         var rules: [BlockRule] = []
         for (k, node) in (map["blocking"]?.sequence ?? Node.Sequence()).enumerated() {

@@ -19,7 +19,7 @@ enum PairRecord {
         var o = JSONObject()
         o.append("household", .string(r.strings[Int(r.household[i])]))
         o.append("place", .string(r.strings[Int(r.place[i])]))
-        o.append("id", .string(r.strings[Int(r.sharedID[i])]))
+        o.append("id", .string(r.sharedStrings[Int(r.sharedID[i])]))
         o.append("complete", .int(Int(r.completeness[i])))
         return o
     }
@@ -93,6 +93,6 @@ final class PairCollector {
     }
 
     var records: ClusterRecords {
-        ClusterRecords(srcs: srcs, household: household, place: place, sharedID: shared, completeness: complete, strings: strings)
+        ClusterRecords(srcs: TextList(srcs), household: household, place: place, sharedID: shared, completeness: complete, strings: TextList(strings))
     }
 }
