@@ -1,6 +1,6 @@
 // Tests of the scorer's arithmetic on hand-made truth and findings: a perfect findings file
 // scores 1.0, a degraded one exactly what it should, and harm and decoys are counted.
-import HukouCore
+@testable import HukouCore
 import HukouIO
 import Testing
 
@@ -47,7 +47,14 @@ struct ScorerTests {
         #expect(r.total.precision == 1 && r.total.recall == 1 && r.total.f1 == 1)
         #expect(r.harmful == 0)
         #expect(r.decoys.map(\.violated) == [0, 0])
-        #expect(r.text.contains("total                                 5      5      5      0      0      1.000   1.000   1.000"))
+        #expect(r.text.contains("total                                 5      5      5      0      0     1.0000  1.0000  1.0000"))
+    }
+
+    /// Rates show four decimals: a precision of 9,831 in 9,845 is below a goal of 0.999 and must
+    /// not read as 0.999.
+    @Test func ratesShowFourDecimals() {
+        #expect(ScoreReport.rate(9831.0 / 9845) == "0.9986")
+        #expect(ScoreReport.rate(0.5) == "0.5000" && ScoreReport.rate(1) == "1.0000" && ScoreReport.rate(nil) == "-")
     }
 
     @Test func degradedFindingsScoreLess() {

@@ -154,7 +154,9 @@ public final class Scorer {
 }
 
 extension ScoreReport {
-    static func rate(_ v: Double?) -> String { v.map { formatDecimal($0, digits: 3).paddedRate } ?? "-" }
+    /// Four decimals: the goals are set in tenths of a per mille (0.999, 0.9975), and three
+    /// decimals showed a precision of 0.9986 as 0.999.
+    static func rate(_ v: Double?) -> String { v.map { formatDecimal($0, digits: 4).paddedRate } ?? "-" }
 
     /// The readable table `hukou score` prints.
     public var text: String {
@@ -205,10 +207,10 @@ extension ScoreReport {
 }
 
 extension String {
-    /// `1` → `1.000`, `0.5` → `0.500`: rates with three decimals in the table.
+    /// `1` → `1.0000`, `0.5` → `0.5000`: rates with four decimals in the table.
     var paddedRate: String {
-        guard let dot = firstIndex(of: ".") else { return self + ".000" }
+        guard let dot = firstIndex(of: ".") else { return self + ".0000" }
         let decimals = distance(from: dot, to: endIndex) - 1
-        return self + String(repeating: "0", count: max(0, 3 - decimals))
+        return self + String(repeating: "0", count: max(0, 4 - decimals))
     }
 }
