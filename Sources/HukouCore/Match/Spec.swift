@@ -247,7 +247,7 @@ public struct MatchSpec: Sendable, Equatable {
             BlockRule(name: "id15", parts: ["id|id15"]),
             BlockRule(name: "pinyin_birth", parts: ["name|pinyin", "birth_date"]),
             BlockRule(name: "surname_birth_sex", parts: ["name|surname", "birth_date", "sex"]),
-            BlockRule(name: "id_typo", parts: ["id|id_typo"]),
+            BlockRule(name: "id_typo", parts: ["id|id_typo", "name|surname"]),
             BlockRule(name: "pinyin_village", parts: ["name|pinyin", "village"]),
         ],
         threshold: 0.9,
