@@ -132,7 +132,7 @@ public final class LineReader {
                 let line = UnsafeBufferPointer(start: buf + start, count: len)
                 start = pos + 1
                 lineNumber += 1
-                return .text(line)
+                return .text(withoutLeadingBOM(line))
             }
             if eof {
                 if start < end {
@@ -141,7 +141,7 @@ public final class LineReader {
                     let line = UnsafeBufferPointer(start: buf + start, count: len)
                     start = end
                     lineNumber += 1
-                    return .text(line)
+                    return .text(withoutLeadingBOM(line))
                 }
                 return nil
             }
@@ -169,6 +169,13 @@ public final class LineReader {
             let n = try input.read(into: buf + end, count: cap - end)
             if n == 0 { eof = true } else { end += n }
         }
+    }
+
+    /// The first line without a UTF-8 byte order mark: Windows tools write one at the start of
+    /// a UTF-8 file, and RFC 8259 lets a parser ignore it. Anywhere else it is data.
+    @inline(__always) private func withoutLeadingBOM(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard lineNumber == 1, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF else { return line }
+        return UnsafeBufferPointer(rebasing: line[3...])
     }
 
     private func skipRestOfLine() throws(IOFailure) {

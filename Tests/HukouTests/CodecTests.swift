@@ -267,4 +267,30 @@ struct CodecTests {
         }
         #expect(String(decoding: w.buffer, as: UTF8.self) == expected)
     }
+
+    /// A UTF-8 byte order mark at the start of an input is skipped (Windows tools write one);
+    /// on a later line it is no JSON and the line is reported, with either reader.
+    @Test(arguments: [0, 2])
+    func leadingByteOrderMarkIsSkipped(workers: Int) throws {
+        let path = "/tmp/hukou-bom-\(workers).ndjson"
+        let file = try ByteOutput.file(path)
+        try file.write("\u{FEFF}{\"a\":1}\n\u{FEFF}{\"a\":2}\n{\"a\":3}\n")
+        try file.close()
+        func lines(_ items: [NDJSONItem]) -> [String] {
+            items.map { item in
+                switch item {
+                case .record(let r, let line): return "\(line) \(JSONWriter.string(r))"
+                case .malformed(_, let line, _): return "\(line) !"
+                }
+            }
+        }
+        var seq: [NDJSONItem] = []
+        let reader = NDJSONReader(try InputFile(path: path))
+        while let item = try reader.next() { seq.append(item) }
+        var ahead: [NDJSONItem] = []
+        let r = ReadAheadNDJSONReader(try InputFile(path: path), workers: workers)
+        while let batch = try r.nextBatch() { ahead += batch.items }
+        #expect(lines(seq) == [#"1 {"a":1}"#, "2 !", #"3 {"a":3}"#])
+        #expect(lines(ahead) == lines(seq))
+    }
 }
