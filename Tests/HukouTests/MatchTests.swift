@@ -340,6 +340,28 @@ struct MatchEndToEndTests {
         #expect(!decoys.isEmpty && decoys.allSatisfy { $0["violated"]?.intValue == 0 }, "\(decoys)")
     }
 
+    /// The keep rule counts a registration's village only within its township: of one person's
+    /// three registrations in villages named 永红村委会, the two of 中路铺 agree and one of them is
+    /// kept, not the earliest one in 分水's village of that name; the same through the three stages.
+    @Test func theKeptRegistrationsVillageIsNamedWithinItsStation() throws {
+        let dir = try makeTempDir()
+        let id = validID("43032119870130145")
+        let stations = ["分水派出所", "中路铺派出所", "中路铺派出所"]
+        var lines = try String(contentsOf: packageRoot.appendingPathComponent(county), encoding: .utf8)
+        for (k, station) in stations.enumerated() {
+            var r = person("extra.csv:\(k + 2)", name: "欧阳靖宇", id: id, birth: "1987-01-30", household: "h90\(k)", village: "永红村委会")
+            r["station"] = .string(station)
+            lines += JSONWriter.string(r) + "\n"
+        }
+        try lines.write(to: dir.appendingPathComponent("in.ndjson"), atomically: true, encoding: .utf8)
+        let refs = #""refs":["extra.csv:2","extra.csv:3","extra.csv:4"]"#
+        let kept = #""keep":"extra.csv:3","keep_reason":"village agrees with the person's other registrations""#
+        let match = try sh("hukou match --save-model m.json in.ndjson | grep -F '\(refs)'", in: dir)
+        #expect(match.out.contains(kept), "\(match.out)")
+        let piped = try sh("set -o pipefail; hukou block in.ndjson | LC_ALL=C sort | hukou \(scorePairs) --model m.json | hukou cluster | grep -F '\(refs)'", in: dir)
+        #expect(piped.out == match.out)
+    }
+
     @Test func threeStagesGiveTheSameFindingsAsMatch() throws {
         let dir = try makeTempDir()
         let trained = try sh("hukou match --save-model \(dir.path)/m.json \(county) | grep '\"kind\":\"finding\"'")

@@ -279,6 +279,10 @@ public final class MatchData: @unchecked Sendable {
     var aux = StringPool(keepScalars: false)
     var household: [Int32] = []
     var place: [Int32] = []
+    /// What the place is named within, when the spec compares the place field within another
+    /// (a village within its police station): the keep rule then counts only registrations in
+    /// the same village of the same township, not another township's village of that name.
+    let placeWithin: String?
     var sharedID: [Int32] = []
     /// Non-empty compared fields, plus 100 for a well-formed 18-digit ID (50 for a legacy
     /// 15-digit one): the keep rule's completeness.
@@ -299,11 +303,22 @@ public final class MatchData: @unchecked Sendable {
     /// million numbers are not kept twice.
     let sharedColumn: Int?
 
+    /// A record's place for the keep rule: `station/village` when villages are compared within
+    /// stations and the record has one, else the village; "" without a place.
+    func placeKey(_ r: Record) -> String {
+        guard let f = spec.place else { return "" }
+        let v = Self.text(r[f])
+        guard !v.isEmpty, let w = placeWithin else { return v }
+        let outer = Self.text(r[w])
+        return outer.isEmpty ? v : outer + "/" + v
+    }
+
     public init(spec: MatchSpec) {
         self.spec = spec
         columns = spec.fields.map { Column($0) }
         levelTests = columns.map { $0.tests() }
         sharedColumn = spec.sharedID.flatMap { f in spec.fields.firstIndex { $0.field == f && $0.comparator == .idNumber } }
+        placeWithin = spec.place.flatMap { f in spec.fields.first { $0.field == f }?.within }
         // A spec that fails `problem()` never gets here through the commands; parts that do not
         // parse make their rule produce no keys.
         keyParts = spec.blocking.map { r in
@@ -441,7 +456,7 @@ public final class MatchData: @unchecked Sendable {
             }
         }
         household.append(aux.intern(spec.household.map { Self.text(r[$0]) } ?? ""))
-        place.append(aux.intern(spec.place.map { Self.text(r[$0]) } ?? ""))
+        place.append(aux.intern(placeKey(r)))
         if sharedColumn != nil {
             sharedID.append(sharedInColumn)
         } else if let f = spec.sharedID {
