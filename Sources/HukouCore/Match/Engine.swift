@@ -4,17 +4,6 @@
 // the same pairs with the same weights.
 import Foundation
 
-/// FNV-1a 64-bit: a stable hash (Swift's Hasher is seeded per process, so it cannot be used for
-/// anything that reaches output or ordering).
-@inlinable public func fnv64(_ s: String) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in s.utf8 {
-        h ^= UInt64(b)
-        h = h &* 0x100_0000_01b3
-    }
-    return h
-}
-
 /// A blocking key's identity: the rule in the top byte (earlier rules sort first), the key
 /// text's hash below.
 @inlinable public func keyID(rule: Int, key: String) -> UInt64 {
@@ -120,11 +109,7 @@ struct KeyHasher {
                 return Source(transform: p.transform, ids: ids, raw: c.raw, ymd: c.ymd, pool: c.pool)
             }
         }
-        prefixes = data.spec.blocking.map { r in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in (r.name + ":").utf8 { h = fnvStep(h, b) }
-            return h
-        }
+        prefixes = data.spec.blocking.map { r in fnv64(r.name + ":") }
     }
 
     /// Appends record `i`'s key identities to `out`, sorted among themselves.
@@ -241,7 +226,6 @@ struct KeyHasher {
 }
 
 /// One step of FNV-1a 64 (see `fnv64`).
-@inline(__always) func fnvStep(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100_0000_01b3 }
 
 /// Removes what would make `LC_ALL=C sort` of block lines disagree with key order (characters
 /// up to `"`, and `\`, which JSON escapes).

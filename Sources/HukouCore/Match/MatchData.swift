@@ -103,11 +103,7 @@ struct StringPool {
 
     /// FNV-1a over the bytes, then a final mix so that the low bits (the slot) depend on all.
     @inline(__always) static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for x in b {
-            h ^= UInt64(x)
-            h = h &* 0x100_0000_01b3
-        }
+        var h = fnv64(b)
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
         h ^= h >> 33

@@ -10,26 +10,11 @@
 import Glibc
 #endif
 
-/// FNV-1a over a string's UTF-8 bytes, finalized so the low bits mix well: deterministic
-/// (unlike Hasher, which is seeded per process).
+/// FNV-1a over a string's UTF-8 bytes, finalized so the low bits mix well (see StableHash), never
+/// 0 (the tables' empty mark).
 @inline(__always) func byteHash(_ s: String) -> UInt64 {
     if let h = s.utf8.withContiguousStorageIfAvailable({ FrozenStrings.hash($0) }) { return h }
-    var h: UInt64 = 0xcbf29ce484222325
-    for b in s.utf8 {
-        h = (h ^ UInt64(b)) &* 0x100000001b3
-    }
-    return mix64(h) | 1
-}
-
-/// A 64-bit finalizer (MurmurHash3's fmix64).
-@inline(__always) func mix64(_ x0: UInt64) -> UInt64 {
-    var x = x0
-    x ^= x >> 33
-    x = x &* 0xff51afd7ed558ccd
-    x ^= x >> 33
-    x = x &* 0xc4ceb9fe1a85ec53
-    x ^= x >> 33
-    return x
+    return mix64(fnv64(s)) | 1
 }
 
 /// An open-addressing table keyed by the UTF-8 bytes of strings (no canonical equivalence, like
@@ -187,11 +172,7 @@ struct FrozenStrings: @unchecked Sendable {
         }
     }
 
-    @inline(__always) static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in p { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return mix64(h) | 1
-    }
+    @inline(__always) static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 { mix64(fnv64(p)) | 1 }
 
     /// The number of the key with these bytes, or nil.
     @inline(__always) func find(_ p: UnsafeBufferPointer<UInt8>) -> Int? {

@@ -365,11 +365,7 @@ public enum OrderNumber {
     static let letters = ["cancel": "C", "register": "R", "correct": "E", "change_id": "N", "verify": "V"]
 
     public static func make(action: String, identity: String) -> String {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in identity.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100000001b3
-        }
+        var h = fnv64(identity)
         // FNV-1a alone barely mixes its last bytes into the high bits; finish with the
         // SplitMix64 avalanche so near-identical identities get unrelated numbers.
         h = (h ^ (h >> 30)) &* 0xbf58476d1ce4e5b9

@@ -245,11 +245,7 @@ public final class PackedStore {
     }
 
     /// FNV-1a over the key's UTF-8.
-    public static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return h
-    }
+    public static func hash(_ s: String) -> UInt64 { fnv64(s) }
 
     /// A second hash, independent of `hash`: another basis and a SplitMix64 finish.
     static func check(_ s: String) -> String {

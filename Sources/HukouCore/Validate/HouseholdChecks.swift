@@ -113,7 +113,7 @@ public final class HouseholdGrouper {
             last.members.append(member)
             return
         }
-        let h = fnv1a(household)
+        let h = fnv64(household)
         let indexed = window > 1 ? openIndex[h] : nil
         if let a = indexed, let open = pending[a - dropped], open.key == household {
             open.members.append(member)
@@ -256,16 +256,6 @@ struct PositionMap {
         count = 0
         for k in oldValues.indices where oldValues[k] >= 0 { insert(oldKeys[k], oldValues[k]) }
     }
-}
-
-/// FNV-1a over the UTF-8 bytes: a deterministic 64-bit hash (Swift's Hasher is seeded per run).
-@inlinable func fnv1a(_ s: String) -> UInt64 {
-    var h: UInt64 = 0xcbf29ce484222325
-    for b in s.utf8 {
-        h ^= UInt64(b)
-        h = h &* 0x100000001b3
-    }
-    return h
 }
 
 /// A set of 64-bit hashes with open addressing: 8 bytes a slot, where a Swift Set of strings
