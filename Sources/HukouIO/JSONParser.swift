@@ -232,7 +232,7 @@ public struct JSONParser {
                 var cp = try hex4()
                 // The writer writes \u only for the control characters without a short form,
                 // in lower case; any other \u text differs from what it would write.
-                if canonical && !(cp < 0x20 && cp != 0x08 && cp != 0x09 && cp != 0x0A && cp != 0x0C && cp != 0x0D
+                if canonical && !(cp < 0x20 && shortJSONEscape(UInt8(cp)) == nil
                     && (i - 4..<i).allSatisfy({ base[$0] < UInt8(ascii: "A") || base[$0] > UInt8(ascii: "F") })) {
                     canonical = false
                 }

@@ -165,6 +165,23 @@ func firstSpecialJSONByte(_ p: UnsafePointer<UInt8>, from: Int, count n: Int) ->
     return n
 }
 
+/// The letter of the two-character escape JSON has for byte `c` (`\"` `\\` `\n` `\r` `\t` `\b`
+/// `\f`), or nil. JSONWriter writes these and `\u00xx` (lower case) for the other control
+/// characters; the parser counts exactly those forms as canonical.
+@inline(__always)
+func shortJSONEscape(_ c: UInt8) -> UInt8? {
+    switch c {
+    case 0x22: return 0x22
+    case 0x5C: return 0x5C
+    case 0x0A: return UInt8(ascii: "n")
+    case 0x0D: return UInt8(ascii: "r")
+    case 0x09: return UInt8(ascii: "t")
+    case 0x08: return UInt8(ascii: "b")
+    case 0x0C: return UInt8(ascii: "f")
+    default: return nil
+    }
+}
+
 /// The high bit of each byte of `x` that is `"`, `\` or below 0x20 (and possibly of bytes above
 /// such a byte, never below the lowest one).
 @inline(__always)

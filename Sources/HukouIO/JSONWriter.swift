@@ -182,15 +182,9 @@ public final class JSONWriter {
         reserve(6)
         buf[count] = 0x5C
         count += 1
-        switch c {
-        case 0x22: byte(0x22)
-        case 0x5C: byte(0x5C)
-        case 0x0A: byte(UInt8(ascii: "n"))
-        case 0x0D: byte(UInt8(ascii: "r"))
-        case 0x09: byte(UInt8(ascii: "t"))
-        case 0x08: byte(UInt8(ascii: "b"))
-        case 0x0C: byte(UInt8(ascii: "f"))
-        default:
+        if let letter = shortJSONEscape(c) {
+            byte(letter)
+        } else {
             let hex: StaticString = "0123456789abcdef"
             let h = hex.utf8Start
             byte(UInt8(ascii: "u"))

@@ -137,8 +137,12 @@ public final class ReadAheadNDJSONReader {
     /// A read error is thrown after every item read before it.
     public func nextBatch() throws(IOFailure) -> NDJSONBatch? {
         if let lines = inline {
-            if let f = inlineFailure { inlineFailure = nil; inlineEnded = true; throw f }
-            while !inlineEnded {
+            while true {
+                if let f = inlineFailure {
+                    inlineFailure = nil
+                    throw f
+                }
+                if inlineEnded { return nil }
                 let (chunk, ended, failure) = state.readChunk(lines, seq: 0)
                 inlineEnded = ended
                 inlineFailure = failure
@@ -146,9 +150,7 @@ public final class ReadAheadNDJSONReader {
                     let batch = state.parse(chunk, cache: inlineCache)
                     if !batch.items.isEmpty { return batch }
                 }
-                if let f = inlineFailure { inlineFailure = nil; inlineEnded = true; throw f }
             }
-            return nil
         }
         let st = state
         st.monitor.lock()
